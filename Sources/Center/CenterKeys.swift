@@ -44,7 +44,7 @@ public struct CenterKeys: Sendable {
     }
 
     /// Written to a temporary file with mode 0600 and renamed, so a crash never leaves half a key.
-    static func writeSecret(_ data: Data, to url: URL) throws {
+    public static func writeSecret(_ data: Data, to url: URL) throws {
         let tmp = url.appendingPathExtension("tmp")
         guard FileManager.default.createFile(atPath: tmp.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw CenterError.internalFailure("cannot write \(tmp.path)")

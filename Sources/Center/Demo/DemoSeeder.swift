@@ -10,6 +10,15 @@ public struct DemoAccount: Codable, Sendable, Equatable {
     public var unit: String?
     public var password: String
     public var totpSecret: String?
+
+    public init(username: String, role: String, roleName: String, unit: String?, password: String, totpSecret: String?) {
+        self.username = username
+        self.role = role
+        self.roleName = roleName
+        self.unit = unit
+        self.password = password
+        self.totpSecret = totpSecret
+    }
 }
 
 /// Seeds a demo deployment through the same services operators use, so the demo's audit
@@ -139,7 +148,8 @@ public struct DemoSeeder: Sendable {
         }
     }
 
-    static func password() -> String {
+    /// A random password that satisfies the default policy.
+    public static func password() -> String {
         let lower = Array("abcdefghjkmnpqrstuvwxyz"), upper = Array("ABCDEFGHJKLMNPQRSTUVWXYZ"), digits = Array("23456789")
         var rng = SystemRandomNumberGenerator()
         var chars = (0..<4).map { _ in lower.randomElement(using: &rng)! } + (0..<4).map { _ in upper.randomElement(using: &rng)! }
