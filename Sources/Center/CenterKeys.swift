@@ -1,5 +1,8 @@
 import AnyunCrypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The centre's own keys, kept in `DATA/keys/` readable by its owner only:
 /// - `master.key`: SM4 key that seals secrets at rest (TOTP seeds);
@@ -49,6 +52,8 @@ public struct CenterKeys: Sendable {
         guard FileManager.default.createFile(atPath: tmp.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw CenterError.internalFailure("cannot write \(tmp.path)")
         }
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp)
+        guard rename(tmp.path, url.path) == 0 else {
+            throw CenterError.internalFailure("cannot move \(tmp.path) into place: errno \(errno)")
+        }
     }
 }
