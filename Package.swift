@@ -93,8 +93,9 @@ let package = Package(
             dependencies: [
                 "CenterHTTP", "Center", "AnyunStore", "AnyunCore", "AnyunCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["AnyunCrypto"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", swiftSettings: strict),
     ]
 )
