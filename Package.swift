@@ -64,6 +64,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            exclude: ["openapi.yaml"],
             resources: [.copy("Templates"), .copy("Static")],
             swiftSettings: strict),
         .executableTarget(

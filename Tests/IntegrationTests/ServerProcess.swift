@@ -39,7 +39,7 @@ enum AnyunBinary {
 final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let dataDirectory: URL
-    private let output = Mutex<String>("")
+    private let output = LockedText()
     private(set) var baseURL: URL!
 
     init(arguments: [String] = [], dataDirectory: URL? = nil, currentDirectory: URL? = nil) throws {
@@ -52,12 +52,12 @@ final class ServerProcess: @unchecked Sendable {
         process.standardError = pipe
         pipe.fileHandleForReading.readabilityHandler = { [output] handle in
             let data = handle.availableData
-            if !data.isEmpty { output.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
         }
         try process.run()
     }
 
-    var log: String { output.withLock { $0 } }
+    var log: String { output.text }
 
     /// Waits for the banner that carries the console URL.
     func waitUntilReady(timeout: TimeInterval = 120) async throws {
@@ -96,6 +96,13 @@ final class ServerProcess: @unchecked Sendable {
         var description: String
         init(_ d: String) { description = d }
     }
+}
+
+/// Text appended from the pipe's reader thread and read by the test.
+final class LockedText: Sendable {
+    private let storage = Mutex<String>("")
+    func append(_ s: String) { storage.withLock { $0 += s } }
+    var text: String { storage.withLock { $0 } }
 }
 
 /// Minimal JSON-over-HTTP for the tests, on URLSession.
