@@ -44,15 +44,15 @@ final class APIAccessTests: XCTestCase {
         try await t.app().test(.router) { client in
             for _ in 0..<4 {
                 let r = try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: [.contentType: "application/json"],
-                                                 body: jsonBody(["username": "ua", "password": "Wrong#Password1"]))
+                                                 body: jsonBody(["username": "unitadmin", "password": "Wrong#Password1"]))
                 XCTAssertEqual(r.status, .unauthorized)
             }
             var r = try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: [.contentType: "application/json"],
-                                             body: jsonBody(["username": "ua", "password": "Wrong#Password1"]))
+                                             body: jsonBody(["username": "unitadmin", "password": "Wrong#Password1"]))
             XCTAssertEqual(r.status.code, 423)
             XCTAssertNotNil(r.headers[HTTPField.Name("Retry-After")!])
             r = try await client.execute(uri: "/api/v1/auth/login", method: .post, headers: [.contentType: "application/json"],
-                                         body: jsonBody(["username": "ua", "password": TestCentre.password]))
+                                         body: jsonBody(["username": "unitadmin", "password": TestCentre.password]))
             XCTAssertEqual(r.status.code, 423, "the right password does not open a locked account")
         }
     }
@@ -60,7 +60,7 @@ final class APIAccessTests: XCTestCase {
     func testUnitUsersSeeOnlyTheirOwnUnitWhateverTheyRequest() async throws {
         let t = try await TestCentre.make()
         try await t.app().test(.router) { client in
-            let auth = try await t.login(client, "ua")
+            let auth = try await t.login(client, "unitadmin")
             var r = try await client.execute(uri: "/api/v1/hosts", method: .get, headers: auth)
             XCTAssertEqual(r.json["total"]?.int, 1)
             XCTAssertEqual(r.json["items"]?[0]?["hostname"]?.string, "web-a")
@@ -83,7 +83,7 @@ final class APIAccessTests: XCTestCase {
                                                          "os": "x", "platform": "x", "version": 1]))
             XCTAssertEqual(r.status, .notFound)
             // The read-only unit role reads but cannot write.
-            let ro = try await t.login(client, "ur")
+            let ro = try await t.login(client, "unitreader")
             r = try await client.execute(uri: "/api/v1/hosts", method: .post, headers: ro,
                                          body: jsonBody(["systemID": t.systemA.id, "hostname": "x", "ips": ["10.1.0.99"], "os": "x", "platform": "x"]))
             XCTAssertEqual(r.status, .forbidden)

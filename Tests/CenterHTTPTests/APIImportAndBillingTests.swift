@@ -48,7 +48,7 @@ final class APIImportAndBillingTests: XCTestCase {
     func testApplicationApprovalStartsBillingAndStatementsExport() async throws {
         let t = try await TestCentre.make()
         try await t.app().test(.router) { client in
-            let ua = try await t.login(client, "ua")
+            let ua = try await t.login(client, "unitadmin")
             let sec = try await t.login(client, "sec")
             let today = Day(secondsSince1970: Date().timeIntervalSince1970)
             var r = try await client.execute(uri: "/api/v1/applications", method: .post, headers: ua,

@@ -29,13 +29,14 @@ struct TestCentre {
         let center = Center(store: store, keys: try CenterKeys.loadOrCreate(in: dir), settings: settings)
         let system = AuditActor.system
         var accounts: [String: (String, String?)] = [:]
-        for (name, role) in [("sys", Role.systemAdmin), ("sec", .securityAdmin), ("aud", .auditAdmin)] {
+        for (name, role) in [("sys", Role.systemAdmin), ("sec", .securityAdmin), ("aud", .auditAdmin), ("setup", .securityAdmin)] {
             let created = try await center.users.create(NewUserRequest(username: name, displayName: name, role: role.rawValue,
                                                                        password: password), actor: system)
             accounts[name] = (password, created.totp?.secret)
         }
+        // A separate account sets the scene: a TOTP code is good for one login only, and the tests log in as "sec".
         let sec = try await center.auth.authenticate(try await center.auth.login(
-            username: "sec", password: password, totp: code(accounts["sec"]!.1!), source: "test").token, source: "test")
+            username: "setup", password: password, totp: code(accounts["setup"]!.1!), source: "test").token, source: "test")
         let unitA = try await center.registry.createUnit(UnitDraft(name: "市公安局", creditCode: CreditCode.completing("11370100MB0000001")!.value,
                                                                    contactName: "张伟", contactPhone: "0531-88880001"), by: sec)
         let unitB = try await center.registry.createUnit(UnitDraft(name: "市教育局", creditCode: CreditCode.completing("11370100MB0000002")!.value,
@@ -48,7 +49,7 @@ struct TestCentre {
                                                                    os: "Kylin V10", platform: "浪潮云"), by: sec)
         let hostB = try await center.registry.createHost(HostDraft(systemID: systemB.id, hostname: "web-b", ips: ["10.2.0.10"],
                                                                    os: "UOS 20", platform: "华为云"), by: sec)
-        for (name, role) in [("ua", Role.unitAdmin), ("ur", .unitReadOnly)] {
+        for (name, role) in [("unitadmin", Role.unitAdmin), ("unitreader", .unitReadOnly)] {
             _ = try await center.users.create(NewUserRequest(username: name, displayName: name, role: role.rawValue, unitID: unitA.id,
                                                              password: password), actor: system)
             accounts[name] = (password, nil)
