@@ -107,6 +107,13 @@ public protocol SettingsStore: Sendable {
     func setSetting(_ key: String, _ value: String, by: AuditActor) async throws
 }
 
+/// Lets callers cache what they read: the number grows after every committed write, so a
+/// result read at generation G is fresh while the generation is still G. (A store shared by
+/// several centre processes must make this reflect the other processes' writes too.)
+public protocol ChangeTracking: Sendable {
+    var changeGeneration: UInt64 { get }
+}
+
 /// Everything the centre needs from storage.
 public typealias CenterStore = RegistryStore & CatalogStore & SubscriptionStore & MeteringStore
-    & AccountStore & AuditStore & SettingsStore
+    & AccountStore & AuditStore & SettingsStore & ChangeTracking

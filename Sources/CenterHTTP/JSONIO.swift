@@ -14,9 +14,21 @@ enum JSONIO {
     }
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try encoder().encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        response(bytes: try encode(value), status: status)
+    }
+
+    static func response(bytes: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: bytes))
+    }
+
+    static func encode(_ value: some Encodable) throws -> ByteBuffer {
+        if let fast = value as? any FastJSONEncodable {
+            var json = JSONBuffer()
+            fast.write(to: &json)
+            return ByteBuffer(bytes: json.bytes)
+        }
+        return ByteBuffer(bytes: try encoder().encode(value))
     }
 
     /// The body, refused with 415 unless it is JSON and with 413 when over 1 MiB.

@@ -1,11 +1,13 @@
 import AnyunCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded store: one SQLite database in WAL mode inside the data directory.
-public final class SQLiteStore: Sendable {
+public final class SQLiteStore: ChangeTracking {
     let pool: DatabasePool
     let now: @Sendable () -> Date
+    private let generation = Atomic<UInt64>(0)
 
     /// Opens (creating if needed) `anyun.sqlite` in `directory` and applies pending migrations.
     public init(directory: URL, now: @escaping @Sendable () -> Date = { Date() }) throws {
@@ -25,12 +27,17 @@ public final class SQLiteStore: Sendable {
         try seedCatalog()
     }
 
+    public var changeGeneration: UInt64 { generation.load(ordering: .acquiring) }
+
     /// The applied migrations, oldest first.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try Schema.migrator().appliedMigrations(db) }
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        // Bumped after the commit (and after a rollback, harmlessly): a reader that saw the
+        // old generation before its query can never cache data older than the new one.
+        defer { generation.add(1, ordering: .releasing) }
         do {
             return try await pool.write(body)
         } catch let error as DatabaseError {

@@ -217,7 +217,7 @@ public final class AuthService: Sendable {
 
     /// Credentials are stored only as digests: a stolen database gives no usable token.
     static func digest(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        AuditChain.hex(Array(SHA256.hash(data: Array(token.utf8))))
     }
 
 }

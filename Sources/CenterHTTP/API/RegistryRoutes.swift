@@ -6,10 +6,12 @@ import Hummingbird
 enum RegistryRoutes {
     static func add(to api: RouterGroup<AppContext>, center: Center) {
         let registry = center.registry
+        let cache = ListingCache(store: center.store)
 
         api.get("units") { request, context in
-            try JSONIO.response(try await registry.units(UnitQuery(text: request.string("q"), page: try request.page),
-                                                         by: try context.requirePrincipal()))
+            try await cache.respond(request, context, permission: .registryRead) { p in
+                try await registry.units(UnitQuery(text: request.string("q"), page: try request.page), by: p)
+            }
         }
         api.post("units") { request, context in
             let draft = try await JSONIO.decode(UnitDraft.self, from: request)
@@ -29,7 +31,7 @@ enum RegistryRoutes {
         api.get("systems") { request, context in
             let q = SystemQuery(unitID: try request.int64("unitID"), level: try request.int("level"), text: request.string("q"),
                                 page: try request.page)
-            return try JSONIO.response(try await registry.systems(q, by: try context.requirePrincipal()))
+            return try await cache.respond(request, context, permission: .registryRead) { try await registry.systems(q, by: $0) }
         }
         api.post("systems") { request, context in
             let draft = try await JSONIO.decode(SystemDraft.self, from: request)
@@ -47,7 +49,8 @@ enum RegistryRoutes {
         }
 
         api.get("hosts") { request, context in
-            try JSONIO.response(try await registry.hosts(try hostQuery(request), by: try context.requirePrincipal()))
+            let q = try hostQuery(request)
+            return try await cache.respond(request, context, permission: .registryRead) { try await registry.hosts(q, by: $0) }
         }
         api.post("hosts") { request, context in
             let draft = try await JSONIO.decode(HostDraft.self, from: request)

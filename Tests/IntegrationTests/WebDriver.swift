@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import XCTest
+
+/// A W3C WebDriver session on a chromedriver this test starts: a real headless Chromium.
+final class WebDriver: @unchecked Sendable {
+    let driver = Process()
+    let base: URL
+    private(set) var session = ""
+
+    static func locate(_ names: [String]) -> String? {
+        names.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    init() async throws {
+        guard let chromedriver = Self.locate(["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]),
+              let chromium = Self.locate(["/usr/bin/chromium", "/usr/lib/chromium/chromium"]) else {
+            throw WebDriverError("chromium and chromium-driver are not installed (apt-get install chromium chromium-driver; make test does)")
+        }
+        let port = Int.random(in: 20000...29999)
+        base = URL(string: "http://127.0.0.1:\(port)/")!
+        driver.executableURL = URL(fileURLWithPath: chromedriver)
+        driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+        driver.standardOutput = FileHandle.nullDevice
+        driver.standardError = FileHandle.nullDevice
+        try driver.run()
+        var ready = false
+        for _ in 0..<100 where !ready {
+            ready = ((try? await call("GET", "status"))?["value"] as? [String: Any])?["ready"] as? Bool ?? false
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        guard ready else { throw WebDriverError("chromedriver did not start on port \(port)") }
+        let caps: [String: Any] = ["capabilities": ["alwaysMatch": [
+            "browserName": "chrome",
+            "goog:chromeOptions": ["binary": chromium,
+                                   "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                            "--window-size=1400,1000", "--lang=zh-CN"]],
+        ]]]
+        let reply = try await call("POST", "session", caps)
+        guard let value = reply["value"] as? [String: Any], let id = value["sessionId"] as? String else {
+            throw WebDriverError("no session: \(reply)")
+        }
+        session = id
+    }
+
+    func quit() async {
+        _ = try? await call("DELETE", "session/\(session)")
+        driver.terminate()
+        driver.waitUntilExit()
+    }
+
+    func open(_ url: URL) async throws { _ = try await call("POST", "session/\(session)/url", ["url": url.absoluteString]) }
+
+    var currentURL: String {
+        get async throws { try await call("GET", "session/\(session)/url")["value"] as? String ?? "" }
+    }
+
+    var pageText: String {
+        get async throws {
+            let body = try await element("body")
+            return try await call("GET", "session/\(session)/element/\(body)/text")["value"] as? String ?? ""
+        }
+    }
+
+    /// The id of the first element matching a CSS selector.
+    func element(_ css: String) async throws -> String {
+        let reply = try await call("POST", "session/\(session)/element", ["using": "css selector", "value": css])
+        guard let value = reply["value"] as? [String: Any], let id = value.first(where: { $0.key.hasPrefix("element-") })?.value as? String else {
+            throw WebDriverError("no element matches \(css): \(reply["value"] ?? "")")
+        }
+        return id
+    }
+
+    func type(_ css: String, _ text: String) async throws {
+        let id = try await element(css)
+        _ = try await call("POST", "session/\(session)/element/\(id)/clear", [:])
+        _ = try await call("POST", "session/\(session)/element/\(id)/value", ["text": text])
+    }
+
+    func click(_ css: String) async throws {
+        _ = try await call("POST", "session/\(session)/element/\(try await element(css))/click", [:])
+    }
+
+    func screenshot(to url: URL) async throws {
+        guard let b64 = try await call("GET", "session/\(session)/screenshot")["value"] as? String, let png = Data(base64Encoded: b64) else {
+            throw WebDriverError("no screenshot")
+        }
+        try png.write(to: url)
+    }
+
+    @discardableResult
+    private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+        var request = URLRequest(url: URL(string: path, relativeTo: base)!)
+        request.httpMethod = method
+        request.timeoutInterval = 60
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        }
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    struct WebDriverError: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+}
