@@ -59,7 +59,8 @@ let package = Package(
         .target(
             name: "CenterHTTP",
             dependencies: [
-                "Center", "AnyunCore",
+                "Center", "AnyunCore", "AnyunStore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),

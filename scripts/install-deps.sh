@@ -7,7 +7,7 @@ set -euo pipefail
 # tests), iconv (glibc). Test: chromium + chromium-driver (console test), wrk (benchmark).
 packages=(libgcrypt20-dev libssl-dev libsqlite3-dev openssl sqlite3 pkg-config)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium chromium-driver wrk fonts-noto-cjk)
+  packages+=(chromium chromium-driver wrk fonts-wqy-microhei)
 fi
 
 missing=()
