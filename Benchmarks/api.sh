@@ -10,7 +10,7 @@ connections=${2:-64}
 port=${ANYUN_BENCH_PORT:-18180}
 
 command -v wrk >/dev/null || scripts/install-deps.sh --test
-swift build -c release --product anyun >/dev/null
+swift build -c release --product anyun >/dev/null 2>&1
 bin=.build/release/anyun
 data=$(mktemp -d /tmp/anyun-bench.XXXXXX)
 log=$data/server.log
@@ -25,6 +25,16 @@ code=$("$bin" totp --data "$data/d" --user secadmin)
 token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
   -d "{\"username\":\"secadmin\",\"password\":\"$password\",\"totp\":\"$code\"}" | python3 -c "import json,sys;print(json.load(sys.stdin)['token'])")
 system=$(curl -sf "http://127.0.0.1:$port/api/v1/systems?limit=1" -H "Authorization: Bearer $token" | python3 -c "import json,sys;print(json.load(sys.stdin)['items'][0]['id'])")
+
+# Every request a different search, so the listing cache never answers: the store and the
+# encoder do all the work each time.
+cat >"$data/cold.lua" <<LUA
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format("GET", "/api/v1/hosts?limit=50&q=u&offset=" .. (n % 250) .. "&n=" .. n, {["Authorization"]="Bearer $token"})
+end
+LUA
 
 cat >"$data/write.lua" <<LUA
 local counter = 0
@@ -46,8 +56,10 @@ summary() { # wrk output → "requests/s  p99"
 echo "anyun API on 127.0.0.1, demo data (16 units / 80 systems / 300 hosts), $(nproc) cores, ${duration}s, $connections connections"
 wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" \
   "http://127.0.0.1:$port/api/v1/hosts?limit=50&offset=100" >"$data/read.txt"
-printf "read  GET  /api/v1/hosts?limit=50   "; summary <"$data/read.txt"
+printf "read  GET  /api/v1/hosts?limit=50   (hot)  "; summary <"$data/read.txt"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$data/cold.lua" "http://127.0.0.1:$port" >"$data/cold.txt"
+printf "read  GET  /api/v1/hosts?limit=50   (cold) "; summary <"$data/cold.txt"
 wrk -t2 -c"$((connections / 4 > 0 ? connections / 4 : 1))" -d"${duration}s" --latency -s "$data/write.lua" \
   "http://127.0.0.1:$port" >"$data/write.txt"
-printf "write POST /api/v1/hosts            "; summary <"$data/write.txt"
+printf "write POST /api/v1/hosts                    "; summary <"$data/write.txt"
 "$bin" audit verify --data "$data/d" >/dev/null 2>&1 || echo "warning: audit verify failed after the write load" >&2

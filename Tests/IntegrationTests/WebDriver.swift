@@ -22,16 +22,23 @@ final class WebDriver: @unchecked Sendable {
         let port = Int.random(in: 20000...29999)
         base = URL(string: "http://127.0.0.1:\(port)/")!
         driver.executableURL = URL(fileURLWithPath: chromedriver)
-        driver.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
+        driver.arguments = ["--port=\(port)"]  // the default admits local connections only
         driver.standardOutput = FileHandle.nullDevice
         driver.standardError = FileHandle.nullDevice
         try driver.run()
         var ready = false
+        var last = ""
         for _ in 0..<100 where !ready {
-            ready = ((try? await call("GET", "status"))?["value"] as? [String: Any])?["ready"] as? Bool ?? false
+            do {
+                let status = try await call("GET", "status")
+                ready = (status["value"] as? [String: Any])?["ready"] as? Bool ?? false
+                last = "\(status)"
+            } catch {
+                last = "\(error)"
+            }
             if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }
-        guard ready else { throw WebDriverError("chromedriver did not start on port \(port)") }
+        guard ready else { throw WebDriverError("chromedriver did not start on port \(port): \(last)") }
         let caps: [String: Any] = ["capabilities": ["alwaysMatch": [
             "browserName": "chrome",
             "goog:chromeOptions": ["binary": chromium,
