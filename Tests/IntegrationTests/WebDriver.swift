@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import XCTest
 
 /// A W3C WebDriver session on a chromedriver this test starts: a real headless Chromium.
@@ -97,16 +94,26 @@ final class WebDriver: @unchecked Sendable {
         try png.write(to: url)
     }
 
+    /// One WebDriver command through curl: Foundation's URLSession on Linux rejects
+    /// chromedriver's response headers ("Failed writing header").
     @discardableResult
     private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
-        var request = URLRequest(url: URL(string: path, relativeTo: base)!)
-        request.httpMethod = method
-        request.timeoutInterval = 60
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        var arguments = ["-s", "-m", "60", "-X", method, URL(string: path, relativeTo: base)!.absoluteString]
         if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"]
         }
-        let (data, _) = try await URLSession.shared.data(for: request)
+        p.arguments = arguments
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        if let body { input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: body)) }
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw WebDriverError("curl \(method) \(path) failed with \(p.terminationStatus)") }
         return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 
