@@ -13,13 +13,19 @@ final class ListingCache: Sendable {
         var body: ByteBuffer
     }
 
-    private let store: any ChangeTracking
-    private let entries = Mutex<[String: Entry]>([:])
-    private let capacity: Int
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var bytes = 0
+    }
 
-    init(store: any ChangeTracking, capacity: Int = 2048) {
+    private let store: any ChangeTracking
+    private let state = Mutex(State())
+    /// Bounds the memory the cache may hold; when full it starts over (listings are cheap to redo).
+    private let capacityBytes: Int
+
+    init(store: any ChangeTracking, capacityBytes: Int = 32 << 20) {
         self.store = store
-        self.capacity = capacity
+        self.capacityBytes = capacityBytes
     }
 
     func respond(_ request: Request, _ context: AppContext, permission: Permission,
@@ -28,13 +34,19 @@ final class ListingCache: Sendable {
         try p.require(permission)
         let key = "\(p.tenantScope)|\(request.uri.description)"
         let generation = store.changeGeneration
-        if let hit = entries.withLock({ $0[key] }), hit.generation == generation {
+        if let hit = state.withLock({ $0.entries[key] }), hit.generation == generation {
             return JSONIO.response(bytes: hit.body)
         }
         let body = try JSONIO.encode(try await load(p))
-        entries.withLock { cache in
-            if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-            cache[key] = Entry(generation: generation, body: body)
+        state.withLock { cache in
+            if cache.bytes + body.readableBytes > capacityBytes {
+                cache.entries.removeAll(keepingCapacity: true)
+                cache.bytes = 0
+            }
+            if let old = cache.entries.updateValue(Entry(generation: generation, body: body), forKey: key) {
+                cache.bytes -= old.body.readableBytes
+            }
+            cache.bytes += body.readableBytes
         }
         return JSONIO.response(bytes: body)
     }
