@@ -52,7 +52,9 @@ final class WebDriver: @unchecked Sendable {
     func quit() async {
         _ = try? await call("DELETE", "session/\(session)")
         driver.terminate()
-        driver.waitUntilExit()
+        // Poll rather than waitUntilExit, which can block forever here once the driver is gone.
+        for _ in 0..<50 where driver.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
+        if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
     }
 
     func open(_ url: URL) async throws { _ = try await call("POST", "session/\(session)/url", ["url": url.absoluteString]) }
