@@ -12,7 +12,7 @@ public struct IPAddress: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public init?(_ raw: String) {
         let trimmed = raw.trimmingWhitespace()
-        guard !trimmed.isEmpty, trimmed.count <= 45 else { return nil }
+        guard !trimmed.isEmpty, trimmed.count <= 45, !trimmed.contains("\0") else { return nil }
         if let v4 = Self.canonical(trimmed, family: AF_INET, size: 4) {
             text = v4
             isV6 = false

@@ -21,16 +21,17 @@ public struct Fen: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public init?(yuan text: String) {
         let t = text.trimmingWhitespace()
         let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0 else { return nil }
+        guard (1...2).contains(parts.count), parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let whole = Int64(parts[0]) else { return nil }
         var cents: Int64 = 0
         if parts.count == 2 {
             let frac = parts[1]
-            guard (1...2).contains(frac.count), frac.allSatisfy(\.isASCII), let f = Int64(frac) else { return nil }
+            guard (1...2).contains(frac.count), frac.allSatisfy({ $0.isASCII && $0.isNumber }), let f = Int64(frac) else { return nil }
             cents = frac.count == 1 ? f * 10 : f
         }
         let (product, overflow) = whole.multipliedReportingOverflow(by: 100)
-        guard !overflow else { return nil }
-        value = product + cents
+        let (sum, overflowed) = product.addingReportingOverflow(cents)
+        guard !overflow, !overflowed else { return nil }
+        value = sum
     }
 
     public var description: String { "¥" + yuanText }

@@ -30,7 +30,8 @@ public protocol RegistryStore: Sendable {
 
 public protocol CatalogStore: Sendable {
     func catalog() async throws -> [CatalogEntry]
-    func updateCatalogEntry(_ service: ServiceKind, price: Fen, description: String, enabled: Bool,
+    /// A new price takes effect from `effectiveFrom`; days before it keep the price they had.
+    func updateCatalogEntry(_ service: ServiceKind, price: Fen, description: String, enabled: Bool, effectiveFrom: Day,
                             expectedVersion: Int, by: AuditActor) async throws -> CatalogEntry
 }
 

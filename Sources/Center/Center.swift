@@ -43,7 +43,7 @@ public struct Center: Sendable {
                            settings: settings.auth, now: now, logger: logger)
         users = UserService(store: store, auth: auth, policy: settings.passwordPolicy)
         registry = RegistryService(store: store)
-        catalog = CatalogService(store: store)
+        catalog = CatalogService(store: store, today: today)
         subscriptions = SubscriptionService(store: store, today: today)
         billing = BillingService(store: store, today: today, now: now)
         audit = AuditService(store: store, sealKey: keys.auditSeal, now: now, logger: logger)

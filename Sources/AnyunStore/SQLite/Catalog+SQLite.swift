@@ -11,6 +11,10 @@ extension SQLiteStore: CatalogStore {
                     INSERT INTO catalog_entry (service, name, metering_unit, unit_price, description)
                     VALUES (?, ?, ?, ?, '') ON CONFLICT(service) DO NOTHING
                     """, arguments: [kind.rawValue, kind.chineseName, kind.defaultMeteringUnit.rawValue, kind.defaultPrice.value])
+                try db.execute(sql: """
+                    INSERT INTO catalog_price (service, effective_day, unit_price) VALUES (?, '0001-01-01', ?)
+                    ON CONFLICT DO NOTHING
+                    """, arguments: [kind.rawValue, kind.defaultPrice.value])
             }
         }
     }
@@ -31,7 +35,7 @@ extension SQLiteStore: CatalogStore {
                             description: r["description"], enabled: r["enabled"], version: r["version"])
     }
 
-    public func updateCatalogEntry(_ service: ServiceKind, price: Fen, description: String, enabled: Bool,
+    public func updateCatalogEntry(_ service: ServiceKind, price: Fen, description: String, enabled: Bool, effectiveFrom day: Day,
                                    expectedVersion: Int, by actor: AuditActor) async throws -> CatalogEntry {
         let time = now()
         return try await write { db in
@@ -43,6 +47,12 @@ extension SQLiteStore: CatalogStore {
             try db.execute(sql: """
                 UPDATE catalog_entry SET unit_price = ?, description = ?, enabled = ?, version = version + 1 WHERE service = ?
                 """, arguments: [price.value, description, enabled, service.rawValue])
+            if price != before.unitPrice {
+                try db.execute(sql: """
+                    INSERT INTO catalog_price (service, effective_day, unit_price) VALUES (?, ?, ?)
+                    ON CONFLICT(service, effective_day) DO UPDATE SET unit_price = excluded.unit_price
+                    """, arguments: [service.rawValue, day.description, price.value])
+            }
             let after = try Row.fetchOne(db, sql: "SELECT * FROM catalog_entry WHERE service = ?",
                                          arguments: [service.rawValue]).flatMap(Self.catalogEntry)!
             try AuditTrailWriter.append(db, AuditEntry(action: "catalog.update", targetType: "service", targetID: service.rawValue,
@@ -50,5 +60,13 @@ extension SQLiteStore: CatalogStore {
                                         by: actor, at: time)
             return after
         }
+    }
+
+    /// The price of a service on a day: the latest one that took effect on or before it.
+    static func price(_ db: Database, _ service: ServiceKind, on day: Day) throws -> Fen? {
+        try Int64.fetchOne(db, sql: """
+            SELECT unit_price FROM catalog_price WHERE service = ? AND effective_day <= ?
+            ORDER BY effective_day DESC LIMIT 1
+            """, arguments: [service.rawValue, day.description]).map(Fen.init)
     }
 }

@@ -10,8 +10,11 @@ extension SQLiteStore {
             var summary = HostImportSummary(created: 0, updated: 0)
             for row in rows {
                 do {
-                    let created = try Self.importRow(db, row, by: actor, at: time)
-                    if created { summary.created += 1 } else { summary.updated += 1 }
+                    switch try Self.importRow(db, row, by: actor, at: time) {
+                    case .created: summary.created += 1
+                    case .updated: summary.updated += 1
+                    case .unchanged: break
+                    }
                 } catch let failure as ValidationFailure {
                     errors += failure.errors.map { RowError(line: row.line, field: $0.field, reason: $0.reason) }
                 } catch let StoreError.conflict(field) {
@@ -27,8 +30,10 @@ extension SQLiteStore {
         }
     }
 
-    /// Creates or updates one row's host; returns whether it was created.
-    private static func importRow(_ db: Database, _ row: HostImportRow, by actor: AuditActor, at time: Date) throws -> Bool {
+    enum RowOutcome { case created, updated, unchanged }
+
+    /// Creates or updates one row's host.
+    private static func importRow(_ db: Database, _ row: HostImportRow, by actor: AuditActor, at time: Date) throws -> RowOutcome {
         guard let unitID = try Int64.fetchOne(db, sql: "SELECT id FROM unit WHERE name = ? OR credit_code = ?",
                                               arguments: [row.unitName, row.unitName.uppercased()]) else {
             throw StoreError.conflict(FieldError("unit", "单位不存在 (unknown unit): \(row.unitName.prefix(100))"))
@@ -45,18 +50,18 @@ extension SQLiteStore {
             let unchanged = existing.ips == valid.ips && existing.os == valid.os && existing.platform == valid.platform
                 && existing.state == valid.state
                 && (valid.securityDomain.isEmpty || valid.securityDomain == existing.securityDomain)
-            if unchanged { return false }
+            if unchanged { return .unchanged }
             let after = try replaceHost(db, existing, valid, at: time)
             try AuditTrailWriter.append(db, AuditEntry(action: "host.update", targetType: "host", targetID: String(existing.id),
                                                        unitID: unitID, before: AuditJSON.encode(existing),
                                                        after: AuditJSON.encode(after), detail: "import line \(row.line)"),
                                         by: actor, at: time)
-            return false
+            return .updated
         }
         let host = try insertHost(db, valid, at: time)
         try AuditTrailWriter.append(db, AuditEntry(action: "host.create", targetType: "host", targetID: String(host.id),
                                                    unitID: unitID, after: AuditJSON.encode(host),
                                                    detail: "import line \(row.line)"), by: actor, at: time)
-        return true
+        return .created
     }
 }

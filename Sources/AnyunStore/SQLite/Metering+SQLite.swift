@@ -7,21 +7,21 @@ extension SQLiteStore: MeteringStore {
         try await write { db in
             let month = day.monthOf.description
             if try Self.monthClosed(db, month) { return 0 }
-            let prices = Dictionary(uniqueKeysWithValues: try Self.fetchCatalog(db).map { ($0.service, $0) })
+            let catalog = Dictionary(uniqueKeysWithValues: try Self.fetchCatalog(db).map { ($0.service, $0) })
             let subs = try Row.fetchAll(db, sql: """
                 SELECT * FROM subscription WHERE start_day <= ? AND (end_day IS NULL OR end_day >= ?) ORDER BY id
                 """, arguments: [day.description, day.description]).map(SubscriptionRows.subscription)
             var storageClaimed = Set<String>()
             for sub in subs {
-                guard let entry = prices[sub.service] else { continue }
+                guard let entry = catalog[sub.service] else { continue }
+                let price = try Self.price(db, sub.service, on: day) ?? entry.unitPrice
                 let quantity = try Self.quantityMilli(db, sub, unit: entry.meteringUnit, day: day, storageClaimed: &storageClaimed)
                 try db.execute(sql: """
                     INSERT INTO usage_daily (subscription_id, unit_id, service, day, month, quantity_milli, unit_price)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(subscription_id, day) DO UPDATE SET quantity_milli = excluded.quantity_milli,
                         unit_price = excluded.unit_price
-                    """, arguments: [sub.id, sub.unitID, sub.service.rawValue, day.description, month, quantity,
-                                     entry.unitPrice.value])
+                    """, arguments: [sub.id, sub.unitID, sub.service.rawValue, day.description, month, quantity, price.value])
             }
             try db.execute(sql: """
                 INSERT INTO metering_state (id, last_day) VALUES (1, ?)

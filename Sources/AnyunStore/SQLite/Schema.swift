@@ -72,6 +72,13 @@ enum Schema {
             enabled INTEGER NOT NULL DEFAULT 1,
             version INTEGER NOT NULL DEFAULT 1
         );
+        -- Prices by the day they take effect: a day is always billed at the price it had.
+        CREATE TABLE catalog_price (
+            service TEXT NOT NULL REFERENCES catalog_entry(service),
+            effective_day TEXT NOT NULL,
+            unit_price INTEGER NOT NULL CHECK (unit_price >= 0),
+            PRIMARY KEY (service, effective_day)
+        );
         CREATE TABLE service_application (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             unit_id INTEGER NOT NULL REFERENCES unit(id),

@@ -146,8 +146,14 @@ public final class AuthService: Sendable {
             p.sourceAddress = source
             return p
         }
-        let loaded = try await load(token: token, hash: hash, at: time)
+        var loaded = try await load(token: token, hash: hash, at: time)
         try checkFreshness(loaded, at: time, hash: hash)
+        // This request is activity too: the idle clock restarts now, in memory and in storage.
+        loaded.lastSeen = time
+        if time.timeIntervalSince(loaded.persistedSeen) >= settings.touchInterval {
+            loaded.persistedSeen = time
+            try await persistSeen(loaded, hash: hash, at: time)
+        }
         cache.withLock { $0[hash] = loaded }
         var p = loaded.principal
         p.sourceAddress = source

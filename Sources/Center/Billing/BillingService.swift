@@ -47,7 +47,8 @@ public struct BillingService: Sendable {
         try p.require(.billingRead)
         guard let unit = try await store.unit(id: unitID, scope: p.tenantScope) else { throw CenterError.notFound("unit \(unitID)") }
         if let closed = try await store.closedStatement(unitID: unitID, month: month) { return closed }
-        return try await compute(unit: unit, month: month, closed: false)
+        // A closed month without a stored statement had no usage for this unit: it is final and empty.
+        return try await compute(unit: unit, month: month, closed: try await store.isClosed(month))
     }
 
     func compute(unit: GovUnit, month: Month, closed: Bool) async throws -> BillingStatement {

@@ -17,8 +17,12 @@ public struct CatalogUpdate: Codable, Sendable {
 /// The service catalogue: everyone reads it, the security administrator prices it.
 public struct CatalogService: Sendable {
     let store: any CenterStore
+    let today: @Sendable () -> Day
 
-    public init(store: any CenterStore) { self.store = store }
+    public init(store: any CenterStore, today: @escaping @Sendable () -> Day) {
+        self.store = store
+        self.today = today
+    }
 
     public func entries(by p: Principal) async throws -> [CatalogEntry] {
         try p.require(.catalogRead)
@@ -39,7 +43,8 @@ public struct CatalogService: Sendable {
         try requireValid(v)
         return try await translating {
             try await store.updateCatalogEntry(kind, price: Fen(price), description: description,
-                                               enabled: change.enabled ?? current.enabled, expectedVersion: change.version!,
+                                               enabled: change.enabled ?? current.enabled, effectiveFrom: today(),
+                                               expectedVersion: change.version!,
                                                by: p.auditActor)
         }
     }

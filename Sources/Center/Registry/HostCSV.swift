@@ -62,6 +62,7 @@ public enum HostCSV {
             rows.append(HostImportRow(line: record.line, unitName: cell(.unit), systemName: cell(.system), draft: draft))
         }
         if !errors.isEmpty { throw HostImportFailure(errors) }
+        if rows.isEmpty { throw HostImportFailure([RowError(line: 0, field: "file", reason: "文件没有数据行 (no host rows)")]) }
         return rows
     }
 
