@@ -19,7 +19,9 @@ struct Bootstrap {
             if let file = credentialsFile {
                 out += "  账号 logins (\(file.path)):\n"
                 for a in accounts.prefix(demo ? 5 : 3) {
-                    out += "    \(a.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(a.password)  \(a.roleName)\(a.unit.map { "（\($0)）" } ?? "")\n"
+                    // Demo passwords are shown for convenience; real first-start passwords stay in the 0600 file.
+                    let secret = demo ? a.password : "(见文件 see file)"
+                    out += "    \(a.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(secret)  \(a.roleName)\(a.unit.map { "（\($0)）" } ?? "")\n"
                 }
                 if demo && accounts.count > 5 { out += "    … \(accounts.count - 5) more in the file\n" }
                 out += "  管理员需动态口令 administrators need a TOTP code: anyun totp --data \(dataDirectory.path) --user sysadmin\n"

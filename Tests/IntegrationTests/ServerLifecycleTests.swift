@@ -9,7 +9,12 @@ final class ServerLifecycleTests: XCTestCase {
         let credentials = server.dataDirectory.appendingPathComponent("initial-credentials.json")
         let mode = try FileManager.default.attributesOfItem(atPath: credentials.path)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600, "first-start credentials are readable by the owner only")
-        XCTAssertFalse(server.log.contains("Correct"), "no password goes to the log")
+        let initial = try JSONSerialization.jsonObject(with: Data(contentsOf: credentials)) as? [[String: Any]] ?? []
+        XCTAssertEqual(initial.compactMap { $0["username"] as? String }, ["sysadmin", "secadmin", "auditor"])
+        for account in initial {
+            let password = try XCTUnwrap(account["password"] as? String)
+            XCTAssertFalse(server.log.contains(password), "a first-start password is in the output")
+        }
 
         var http = HTTP(base: server.baseURL)
         var reply = try await http.send("GET", "/healthz")

@@ -136,7 +136,7 @@ public final class AuthService: Sendable {
         let hash = Self.digest(token)
         let time = now()
         if var cached = cache.withLock({ $0[hash] }) {
-            try checkFreshness(cached, at: time, hash: hash)
+            try await checkFreshness(cached, at: time, hash: hash)
             cached.lastSeen = time
             let persist = time.timeIntervalSince(cached.persistedSeen) >= settings.touchInterval
             if persist { cached.persistedSeen = time }
@@ -147,7 +147,7 @@ public final class AuthService: Sendable {
             return p
         }
         var loaded = try await load(token: token, hash: hash, at: time)
-        try checkFreshness(loaded, at: time, hash: hash)
+        try await checkFreshness(loaded, at: time, hash: hash)
         // This request is activity too: the idle clock restarts now, in memory and in storage.
         loaded.lastSeen = time
         if time.timeIntervalSince(loaded.persistedSeen) >= settings.touchInterval {
@@ -160,11 +160,11 @@ public final class AuthService: Sendable {
         return p
     }
 
-    private func checkFreshness(_ c: CachedCredential, at time: Date, hash: String) throws {
+    private func checkFreshness(_ c: CachedCredential, at time: Date, hash: String) async throws {
         guard c.tokenID == nil else { return }
         if time.timeIntervalSince(c.lastSeen) > settings.idleTimeout || time.timeIntervalSince(c.createdAt) > settings.maxSessionAge {
             cache.withLock { _ = $0.removeValue(forKey: hash) }
-            Task { [store] in try? await store.deleteSession(tokenHash: hash, by: nil) }
+            try? await store.deleteSession(tokenHash: hash, by: nil)
             throw CenterError.unauthorized("会话已超时，请重新登录 (session expired)")
         }
     }
