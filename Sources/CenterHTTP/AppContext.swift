@@ -8,7 +8,8 @@ public struct AppContext: RequestContext {
     public var principal: Principal?
     /// The bearer credential as presented, kept for logout.
     public var credential: String?
-    public let remoteAddress: String
+    /// The client's address: the TCP peer, or the client a trusted proxy forwarded for.
+    public var remoteAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -1,3 +1,4 @@
+import AnyunCore
 import Center
 import Foundation
 import HTTPTypes
@@ -14,17 +15,22 @@ public enum CenterApp {
         public var metrics: @Sendable () -> String
         /// Sets the cookie's Secure flag: on whenever the console is served over TLS or behind it.
         public var secureCookies: Bool
+        /// Reverse proxies whose `X-Forwarded-For` is believed.
+        public var trustedProxies: [CIDR]
 
-        public init(host: String, port: Int, secureCookies: Bool = false, metrics: @escaping @Sendable () -> String = { "" }) {
+        public init(host: String, port: Int, secureCookies: Bool = false, trustedProxies: [CIDR] = [],
+                    metrics: @escaping @Sendable () -> String = { "" }) {
             self.host = host
             self.port = port
             self.secureCookies = secureCookies
+            self.trustedProxies = trustedProxies
             self.metrics = metrics
         }
     }
 
     public static func router(center: Center, options: Options) throws -> Router<AppContext> {
         let router = Router(context: AppContext.self)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: options.trustedProxies))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())

@@ -25,6 +25,8 @@ struct ServerCommand: AsyncParsableCommand {
         let dataDir = URL(fileURLWithPath: data ?? file.data ?? "./anyun-data")
         let address = try ListenAddress(listen ?? file.listen ?? "127.0.0.1:8080")
         let level = Logger.Level(rawValue: logLevel ?? file.logLevel ?? "info") ?? .info
+        let settings = try file.settings()
+        let proxies = try file.proxies()
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -37,11 +39,11 @@ struct ServerCommand: AsyncParsableCommand {
 
         let store = try SQLiteStore(directory: dataDir)
         let keys = try CenterKeys.loadOrCreate(in: dataDir)
-        let center = Center(store: store, keys: keys, settings: try file.settings(), logger: logger)
+        let center = Center(store: store, keys: keys, settings: settings, logger: logger)
         let firstStart = try await Bootstrap(center: center, dataDirectory: dataDir).run(demo: demo)
 
         let options = CenterApp.Options(host: address.host, port: address.port, secureCookies: file.secureCookies ?? false,
-                                        metrics: { registry.emitToString() })
+                                        trustedProxies: proxies, metrics: { registry.emitToString() })
         let app = try CenterApp.application(center: center, options: options, logger: logger) { port in
             let url = "http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)/"
             FileHandle.standardOutput.write(Data(firstStart.banner(url: url).utf8))

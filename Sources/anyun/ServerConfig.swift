@@ -1,3 +1,4 @@
+import AnyunCore
 import Center
 import Foundation
 import Yams
@@ -8,6 +9,7 @@ struct ServerConfig: Decodable, Equatable {
     var listen: String?
     var logLevel: String?
     var secureCookies: Bool?
+    var trustedProxies: [String]?
     var auth: AuthConfig?
 
     struct AuthConfig: Decodable, Equatable {
@@ -28,6 +30,7 @@ struct ServerConfig: Decodable, Equatable {
         case data, listen, auth
         case logLevel = "log_level"
         case secureCookies = "secure_cookies"
+        case trustedProxies = "trusted_proxies"
     }
 
     static func load(_ path: String) throws -> ServerConfig {
@@ -38,6 +41,13 @@ struct ServerConfig: Decodable, Equatable {
             return try YAMLDecoder().decode(ServerConfig.self, from: text)
         } catch {
             throw ConfigError("\(path): \(error)")
+        }
+    }
+
+    func proxies() throws -> [CIDR] {
+        try (trustedProxies ?? []).map { text in
+            guard let block = CIDR(text) else { throw ConfigError("trusted_proxies: not an address or CIDR block: \(text)") }
+            return block
         }
     }
 
