@@ -103,7 +103,7 @@ final class WebDriver: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var arguments = ["-s", "-m", "60", "-X", method, URL(string: path, relativeTo: base)!.absoluteString]
-        if let body {
+        if body != nil {
             arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"]
         }
         p.arguments = arguments

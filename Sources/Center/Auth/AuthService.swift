@@ -135,27 +135,21 @@ public final class AuthService: Sendable {
     public func authenticate(_ token: String, source: String) async throws -> Principal {
         let hash = Self.digest(token)
         let time = now()
-        if var cached = cache.withLock({ $0[hash] }) {
-            try await checkFreshness(cached, at: time, hash: hash)
-            cached.lastSeen = time
-            let persist = time.timeIntervalSince(cached.persistedSeen) >= settings.touchInterval
-            if persist { cached.persistedSeen = time }
-            cache.withLock { $0[hash] = cached }
-            if persist { try await persistSeen(cached, hash: hash, at: time) }
-            var p = cached.principal
-            p.sourceAddress = source
-            return p
+        var credential: CachedCredential
+        if let cached = cache.withLock({ $0[hash] }) {
+            credential = cached
+        } else {
+            credential = try await load(token: token, hash: hash, at: time)
         }
-        var loaded = try await load(token: token, hash: hash, at: time)
-        try await checkFreshness(loaded, at: time, hash: hash)
-        // This request is activity too: the idle clock restarts now, in memory and in storage.
-        loaded.lastSeen = time
-        if time.timeIntervalSince(loaded.persistedSeen) >= settings.touchInterval {
-            loaded.persistedSeen = time
-            try await persistSeen(loaded, hash: hash, at: time)
-        }
-        cache.withLock { $0[hash] = loaded }
-        var p = loaded.principal
+        try await checkFreshness(credential, at: time, hash: hash)
+        // This request is activity: the idle clock restarts now, in memory at once and in storage
+        // at most every `touchInterval`, so reads do not all become writes.
+        credential.lastSeen = time
+        let persist = time.timeIntervalSince(credential.persistedSeen) >= settings.touchInterval
+        if persist { credential.persistedSeen = time }
+        cache.withLock { [credential] in $0[hash] = credential }
+        if persist { try await persistSeen(credential, hash: hash, at: time) }
+        var p = credential.principal
         p.sourceAddress = source
         return p
     }
