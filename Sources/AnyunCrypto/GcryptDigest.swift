@@ -1,4 +1,5 @@
 import CGcrypt
+import Foundation
 
 /// Owns one `gcry_md` handle (plain SM3 or HMAC-SM3) and closes it on deinit.
 ///
@@ -62,5 +63,31 @@ final class GcryptDigest: @unchecked Sendable {
             fatalError("gcry_md_read returned no digest for algorithm \(algorithm)")
         }
         return Array(UnsafeBufferPointer(start: digest, count: length))
+    }
+}
+
+/// A running digest with value semantics, shared by `SM3Hasher` and `HMACSM3`: copying forks
+/// the state, and the libgcrypt context is duplicated only when a shared copy is written to.
+struct DigestStream: Sendable {
+    private var context: GcryptDigest
+
+    init(_ context: GcryptDigest) { self.context = context }
+
+    mutating func update<D: DataProtocol>(data: D) {
+        if !isKnownUniquelyReferenced(&context) {
+            context = context.copy()
+        }
+        let context = self.context
+        data.forEachRegion { context.write($0) }
+    }
+
+    /// The digest of everything fed so far; the stream stays usable.
+    func finalize() -> [UInt8] {
+        context.copy().consumeDigest()
+    }
+
+    /// The digest without copying the context, for a stream nobody will use again.
+    consuming func finish() -> [UInt8] {
+        context.consumeDigest()
     }
 }

@@ -9,13 +9,13 @@ public struct HMACSM3: Sendable {
     /// MAC length in bytes.
     public static let byteCount = 32
 
-    private var state: GcryptDigest
+    private var state: DigestStream
 
     /// Starts an HMAC-SM3 computation with `key` (any length; long keys are hashed, per RFC 2104).
     public init<K: DataProtocol>(key: K) {
         let keyBytes = key.byteArray
         do {
-            state = try keyBytes.withUnsafeBytes { try GcryptDigest(algorithm: GCRY_MD_SM3, hmacKey: $0) }
+            state = DigestStream(try keyBytes.withUnsafeBytes { try GcryptDigest(algorithm: GCRY_MD_SM3, hmacKey: $0) })
         } catch {
             // libgcrypt accepts every key length for HMAC outside FIPS mode; failure here
             // means the library is broken or out of memory.
@@ -24,23 +24,19 @@ public struct HMACSM3: Sendable {
     }
 
     public mutating func update<D: DataProtocol>(data: D) {
-        if !isKnownUniquelyReferenced(&state) {
-            state = state.copy()
-        }
-        let state = self.state
-        data.forEachRegion { state.write($0) }
+        state.update(data: data)
     }
 
     /// The MAC of everything fed so far; the instance stays usable.
     public func finalize() -> [UInt8] {
-        state.copy().consumeDigest()
+        state.finalize()
     }
 
     /// HMAC-SM3 of `data` under `key` (32 bytes).
     public static func authenticate<D: DataProtocol, K: DataProtocol>(_ data: D, key: K) -> [UInt8] {
         var mac = HMACSM3(key: key)
         mac.update(data: data)
-        return mac.state.consumeDigest()
+        return mac.state.finish()
     }
 
     /// Checks `mac` against HMAC-SM3 of `data` in constant time.

@@ -37,11 +37,11 @@ public enum SM3 {
 /// A value type: copying a hasher forks the running state (copy-on-write), so one
 /// prefix can be hashed once and finished in several ways.
 public struct SM3Hasher: Sendable {
-    private var state: GcryptDigest
+    private var state: DigestStream
 
     public init() {
         do {
-            state = try GcryptDigest(algorithm: GCRY_MD_SM3)
+            state = DigestStream(try GcryptDigest(algorithm: GCRY_MD_SM3))
         } catch {
             // Opening a plain SM3 context only fails when libgcrypt lacks SM3 or memory
             // is exhausted; neither is something a caller can handle.
@@ -50,15 +50,11 @@ public struct SM3Hasher: Sendable {
     }
 
     public mutating func update<D: DataProtocol>(data: D) {
-        if !isKnownUniquelyReferenced(&state) {
-            state = state.copy()
-        }
-        let state = self.state
-        data.forEachRegion { state.write($0) }
+        state.update(data: data)
     }
 
     /// The digest of everything fed so far; the hasher stays usable.
     public func finalize() -> [UInt8] {
-        state.copy().consumeDigest()
+        state.finalize()
     }
 }

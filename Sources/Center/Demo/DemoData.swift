@@ -31,14 +31,10 @@ enum DemoData {
 
     /// A valid unified social credit code for a government organ (category 11) in region 370100.
     static func creditCode(_ index: Int) -> String {
-        var serial = String(index + 1)
-        while serial.count < 7 { serial = "0" + serial }
-        return CreditCode.completing("1137010000" + serial)!.value
+        CreditCode.completing("1137010000" + String(index + 1).leftPad(7))!.value
     }
 
     static func filingNumber(unit: Int, system: Int) -> String {
-        var u = String(unit + 1)
-        while u.count < 3 { u = "0" + u }
-        return "37010099\(u)-2\(system + 1)00\(unit % 10)"
+        "37010099\(String(unit + 1).leftPad(3))-2\(system + 1)00\(unit % 10)"
     }
 }
