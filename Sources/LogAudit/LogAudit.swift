@@ -1,0 +1,2 @@
+/// LogAudit: syslog listeners, parsers, decoders, the event store, search, retention and seals.
+public enum LogAudit {}
