@@ -45,5 +45,22 @@ enum PartitionSchema {
         ) WITHOUT ROWID
         """,
         "CREATE VIRTUAL TABLE event_fts USING fts5(message, content='event', content_rowid='seq')",
+        """
+        CREATE TABLE partition_meta (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            day TEXT NOT NULL,
+            format INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            head_mac BLOB NOT NULL,
+            head_digest BLOB NOT NULL,
+            min_ts INTEGER,
+            max_ts INTEGER,
+            sealed_at INTEGER,
+            seal BLOB
+        )
+        """,
     ]
+
+    /// Bumped when the layout of a partition changes; a reader refuses formats it does not know.
+    static let format = 1
 }

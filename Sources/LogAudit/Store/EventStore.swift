@@ -1,0 +1,57 @@
+import AnyunCore
+import GRDB
+
+/// Where events are kept: appended in batches (durable when the call returns), searched,
+/// aggregated, verified, and dropped or archived by whole days.
+public protocol EventStore: Sendable {
+    /// Stores a batch durably, in order, and returns the sequence numbers it got.
+    func append(_ events: [LogEvent]) async throws -> EventBatchReceipt
+    func search(_ filter: EventFilter, page: PageRequest) async throws -> EventPage
+    func count(_ filter: EventFilter) async throws -> Int
+    func topValues(of field: String, _ filter: EventFilter, limit: Int) async throws -> [ValueCount]
+    func histogram(_ filter: EventFilter, bucketMicroseconds: Int64) async throws -> [TimeBucket]
+    func verify(from: Day?, to: Day?) async throws -> VerificationReport
+}
+
+public struct EventBatchReceipt: Sendable, Equatable {
+    public var day: Day
+    public var seqs: ClosedRange<Int64>
+}
+
+/// Which events a search means: a compiled query, a time window and the caller's tenant scope.
+public struct EventFilter: Sendable {
+    /// A WHERE fragment over table `event` aliased `e` (see `PartitionSchema`), or nil for all.
+    public var sql: String?
+    public var arguments: StatementArguments
+    /// Event time window in microseconds, inclusive.
+    public var from: Int64
+    public var to: Int64
+    public var units: UnitFilter
+
+    public init(sql: String? = nil, arguments: StatementArguments = [], from: Int64, to: Int64, units: UnitFilter) {
+        self.sql = sql
+        self.arguments = arguments
+        self.from = from
+        self.to = to
+        self.units = units
+    }
+}
+
+public struct EventPage: Sendable {
+    public var items: [LogEvent]
+    /// Events matching in all searched partitions.
+    public var total: Int
+    /// Partition days searched, newest first.
+    public var partitions: [Day]
+}
+
+public struct ValueCount: Sendable, Equatable, Codable {
+    public var value: String
+    public var count: Int
+}
+
+public struct TimeBucket: Sendable, Equatable, Codable {
+    /// Start of the bucket, microseconds since the epoch.
+    public var start: Int64
+    public var count: Int
+}
