@@ -1,0 +1,220 @@
+import AnyunCore
+import AnyunCrypto
+import Foundation
+import GRDB
+import XCTest
+@testable import LogAudit
+
+final class EventStoreTests: XCTestCase {
+    private var directory: URL!
+    private let signer = SM2SealSigner(key: try! SM2PrivateKey.generate())
+    private let key = LogChainKey(secret: Array("test master secret".utf8))
+    /// 2026-11-25 10:00 Beijing time.
+    private let base: Int64 = 1_795_572_000_000_000
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("eventstore-\(UUID().uuidString)")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func makeStore(clock: TestClock) throws -> PartitionedEventStore {
+        try PartitionedEventStore(directory: directory, key: key, signer: signer, now: { clock.now })
+    }
+
+    private func event(_ i: Int, unit: Int64? = 1, message: String? = nil, fields: [String: String] = [:]) -> LogEvent {
+        LogEvent(time: base + Int64(i) * 1_000_000, received: base + Int64(i) * 1_000_000, transport: .tcp,
+                 sourceAddress: "10.1.2.\(i % 250)", severity: i % 8, hostname: "web-\(i % 3)", app: i % 2 == 0 ? "sshd" : "nginx",
+                 message: message ?? "event number \(i) Failed password for root", fields: fields, unitID: unit)
+    }
+
+    private func all(unit: UnitFilter = .any) -> EventFilter {
+        EventFilter(from: 0, to: Int64.max, units: unit)
+    }
+
+    func testAppendSearchAndAggregate() async throws {
+        let clock = TestClock(base)
+        let store = try makeStore(clock: clock)
+        let receipt = try await store.append((1...100).map { event($0, unit: $0 <= 60 ? 1 : 2, fields: ["src_ip": "192.168.0.\($0 % 5)", "user": "u\($0 % 4)"]) })
+        XCTAssertEqual(receipt.seqs, 1...100)
+
+        let page = try await store.search(all(), page: PageRequest(offset: 0, limit: 10))
+        XCTAssertEqual(page.total, 100)
+        XCTAssertEqual(page.items.map(\.seq), Array((91...100).reversed()), "newest first")
+        XCTAssertEqual(page.items.first?.fields["user"], "u0")
+
+        let unit2 = try await store.search(all(unit: .only(2)), page: PageRequest(offset: 0, limit: 100))
+        XCTAssertEqual(unit2.total, 40)
+        XCTAssertTrue(unit2.items.allSatisfy { $0.unitID == 2 }, "a unit sees its own events only")
+        let nobody = try await store.count(all(unit: .none))
+        XCTAssertEqual(nobody, 0)
+
+        var cidr = all()
+        cidr.sql = "e.seq IN (SELECT seq FROM event_field WHERE name = 'src_ip#ip' AND value BETWEEN ? AND ?)"
+        cidr.arguments = [IPKey.hex("192.168.0.1")!, IPKey.hex("192.168.0.2")!]
+        let inBlock = try await store.count(cidr)
+        XCTAssertEqual(inBlock, 40)
+
+        var text = all()
+        text.sql = "e.seq IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)"
+        text.arguments = ["\"number 42\""]
+        let found = try await store.search(text, page: PageRequest(offset: 0, limit: 5))
+        XCTAssertEqual(found.items.map(\.seq), [42])
+
+        let top = try await store.topValues(of: "user", all(), limit: 2)
+        XCTAssertEqual(top, [ValueCount(value: "u0", count: 25), ValueCount(value: "u1", count: 25)])
+        let apps = try await store.topValues(of: "app", all(unit: .only(1)), limit: 5)
+        XCTAssertEqual(apps, [ValueCount(value: "nginx", count: 30), ValueCount(value: "sshd", count: 30)])
+        let buckets = try await store.histogram(all(), bucketMicroseconds: 10_000_000)
+        XCTAssertEqual(buckets.reduce(0) { $0 + $1.count }, 100)
+        XCTAssertEqual(buckets.count, 11)
+
+        let paged = try await store.search(all(), page: PageRequest(offset: 95, limit: 10))
+        XCTAssertEqual(paged.items.map(\.seq), [5, 4, 3, 2, 1])
+    }
+
+    func testRolloverSealsAndReopenKeepsEverythingVerifiable() async throws {
+        let clock = TestClock(base)
+        var store = try makeStore(clock: clock)
+        _ = try await store.append((1...10).map { event($0) })
+        clock.now += 24 * 3_600_000_000
+        _ = try await store.append((11...15).map { event($0) })
+        let days = await store.days
+        XCTAssertEqual(days.map(\.description), ["2026-11-25", "2026-11-26"])
+        try await store.checkpoint()
+        try await store.close()
+
+        store = try makeStore(clock: clock)
+        let report = try await store.verify()
+        XCTAssertTrue(report.isIntact, "\(report.problems)")
+        XCTAssertEqual(report.eventCount, 15)
+        XCTAssertEqual(report.partitions.map(\.sealed), [true, false])
+        let more = try await store.append([event(16)])
+        XCTAssertEqual(more.seqs, 6...6, "the open day continues its chain after a restart")
+        let after = try await store.verify()
+        XCTAssertTrue(after.isIntact, "\(after.problems)")
+        do {
+            _ = try Partition.open(url: directory.appendingPathComponent("2026-11-25.db")).append([event(1)], key: key)
+            XCTFail("a sealed day must refuse appends")
+        } catch let error as LogStoreError {
+            XCTAssertEqual(error, .partitionSealed(day: "2026-11-25"))
+        }
+    }
+
+    // MARK: tampering
+
+    private func tamper(_ sql: String, file: String = "2026-11-25.db") throws {
+        let url = directory.appendingPathComponent(file)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: url.path)
+        let queue = try DatabaseQueue(path: url.path)
+        try queue.write { try $0.execute(sql: sql) }
+        try queue.close()
+    }
+
+    private func storeWithTenEvents(seal: Bool) async throws -> TestClock {
+        let clock = TestClock(base)
+        let store = try makeStore(clock: clock)
+        _ = try await store.append((1...5).map { event($0) })
+        _ = try await store.append((6...10).map { event($0) })
+        try await store.checkpoint()
+        if seal { clock.now += 24 * 3_600_000_000 }
+        try await store.close()
+        return clock
+    }
+
+    private func problems(_ clock: TestClock) async throws -> [LogIntegrityProblem] {
+        try await makeStore(clock: clock).verify().problems
+    }
+
+    func testAlteredEventIsNamed() async throws {
+        let clock = try await storeWithTenEvents(seal: false)
+        try tamper("UPDATE event SET message = 'nothing happened' WHERE seq = 4")
+        let found = try await problems(clock)
+        XCTAssertEqual(found, [.altered(day: "2026-11-25", seq: 4)])
+    }
+
+    func testDeletedEventIsNamed() async throws {
+        let clock = try await storeWithTenEvents(seal: true)
+        try tamper("DELETE FROM event WHERE seq = 7")
+        let found = try await problems(clock)
+        XCTAssertEqual(found, [.missing(day: "2026-11-25", seqs: 7...7)])
+    }
+
+    func testSwappedEventsAreReported() async throws {
+        let clock = try await storeWithTenEvents(seal: false)
+        try tamper("""
+            UPDATE event SET seq = -1 WHERE seq = 3;
+            UPDATE event SET seq = 3 WHERE seq = 4;
+            UPDATE event SET seq = 4 WHERE seq = -1;
+            """)
+        let found = try await problems(clock)
+        XCTAssertEqual(found, [.reordered(day: "2026-11-25", seq: 3)])
+    }
+
+    func testCutOffTailIsDetectedByTheCheckpoint() async throws {
+        let clock = try await storeWithTenEvents(seal: false)
+        try tamper("""
+            DELETE FROM event WHERE seq > 8;
+            UPDATE partition_meta SET count = 8;
+            """)
+        let found = try await problems(clock)
+        XCTAssertEqual(found, [.truncated(day: "2026-11-25", expected: 10, found: 8)])
+    }
+
+    func testRecomputedChainWithoutTheKeyIsStillCaught() async throws {
+        // Someone who can write the file rewrites an event and recomputes the public SM3 chain:
+        // the keyed link and the seal still expose it.
+        let clock = try await storeWithTenEvents(seal: true)
+        try tamper("UPDATE event SET fields = '{\"user\":\"nobody\"}' WHERE seq = 2")
+        let found = try await problems(clock)
+        XCTAssertEqual(found, [.altered(day: "2026-11-25", seq: 2)])
+    }
+
+    func testForgedSealAndDeletedPartition() async throws {
+        let clock = try await storeWithTenEvents(seal: true)
+        try tamper("UPDATE partition_meta SET seal = x'3045022100aa'")
+        var found = try await problems(clock)
+        XCTAssertEqual(found, [.sealInvalid(day: "2026-11-25")])
+
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("2026-11-25.db"))
+        found = try await problems(clock)
+        XCTAssertEqual(found, [.partitionMissing(day: "2026-11-25")])
+    }
+
+    func testDiskFullRefusesTheBatchAndKeepsStoredEvents() async throws {
+        let clock = TestClock(base)
+        let store = try makeStore(clock: clock)
+        _ = try await store.append((1...3).map { event($0) })
+        let open = await store.partitions[Day("2026-11-25")!]
+        let partition = try XCTUnwrap(open)
+        let pages = try await partition.database.write { try Int.fetchOne($0, sql: "PRAGMA page_count")! }
+        try await partition.database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA max_page_count = \(pages + 2)") }
+        let huge = (4...400).map { event($0, message: String(repeating: "x", count: 2_000) + " \($0)") }
+        do {
+            _ = try await store.append(huge)
+            XCTFail("a full disk must refuse the batch")
+        } catch let error as LogStoreError {
+            guard case .diskFull = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(error.description.contains("disk is full"))
+        }
+        let count = try await store.count(all())
+        XCTAssertEqual(count, 3, "nothing of the refused batch is stored")
+        let next = try await store.append([event(4)])
+        XCTAssertEqual(next.seqs, 4...4, "the chain did not advance over the refused batch")
+        let report = try await store.verify()
+        XCTAssertTrue(report.isIntact, "\(report.problems)")
+    }
+}
+
+/// A clock tests move by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int64
+    init(_ start: Int64) { value = start }
+    var now: Int64 {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
+    }
+}
