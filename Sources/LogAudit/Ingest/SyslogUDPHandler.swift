@@ -1,0 +1,46 @@
+import AnyunCore
+import NIOCore
+
+/// Takes syslog datagrams. UDP has no back-pressure: when the writer's queue is full the burst
+/// is dropped and counted, which `/metrics` and the console show.
+final class SyslogUDPHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private let interpreter: any FrameInterpreter
+    private let writer: IngestWriter
+    private let stats: IngestStats
+    private let maxFrameBytes: Int
+    private let clock: @Sendable () -> Int64
+    private var burst: [LogEvent] = []
+
+    init(interpreter: any FrameInterpreter, writer: IngestWriter, stats: IngestStats, maxFrameBytes: Int,
+         clock: @escaping @Sendable () -> Int64) {
+        self.interpreter = interpreter
+        self.writer = writer
+        self.stats = stats
+        self.maxFrameBytes = maxFrameBytes
+        self.clock = clock
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        var frame = Array(envelope.data.readableBytesView)
+        // One datagram is one message (RFC 5426); some senders still end it with a newline.
+        while let last = frame.last, last == 0x0A || last == 0x0D || last == 0x00 { frame.removeLast() }
+        guard !frame.isEmpty else { return }
+        burst.append(interpreter.event(from: frame, received: clock(), transport: .udp,
+                                       source: envelope.remoteAddress.ipAddress))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard !burst.isEmpty else { return }
+        let events = burst
+        burst = []
+        stats.receivedUDP(events.count)
+        let writer = writer
+        let stats = stats
+        Task {
+            if await !writer.offer(events) { stats.droppedUDP(events.count) }
+        }
+    }
+}
