@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "CenterHTTP",
             dependencies: [
-                "Center", "AnyunCore", "AnyunStore",
+                "Center", "AnyunCore", "AnyunStore", "LogAudit", "Detection",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -103,8 +103,9 @@ let package = Package(
         .executableTarget(
             name: "anyun",
             dependencies: [
-                "Center", "CenterHTTP", "AnyunCore", "AnyunCrypto", "AnyunStore",
+                "Center", "CenterHTTP", "AnyunCore", "AnyunCrypto", "AnyunStore", "LogAudit", "Detection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -68,4 +68,6 @@ public enum TokenScope: String, Codable, Sendable, CaseIterable {
     case usageWrite = "usage:write"
     case billingRead = "billing:read"
     case auditRead = "audit:read"
+    case eventsWrite = "events:write"
+    case eventsRead = "events:read"
 }

@@ -29,6 +29,19 @@ struct JSONBuffer {
         needsComma = false
     }
 
+    /// A key that is data (a decoded field's name), escaped like a value.
+    mutating func key(_ k: String) {
+        value(k)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+        needsComma = true
+    }
+
     mutating func value(_ s: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))

@@ -17,6 +17,12 @@ enum JSONIO {
         response(bytes: try encode(value), status: status)
     }
 
+    static func response(fast value: some FastJSONEncodable, status: HTTPResponse.Status = .ok) -> Response {
+        var json = JSONBuffer()
+        value.write(to: &json)
+        return response(bytes: ByteBuffer(bytes: json.bytes), status: status)
+    }
+
     static func response(bytes: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                  body: .init(byteBuffer: bytes))

@@ -6,5 +6,5 @@ struct Anyun: AsyncParsableCommand {
         commandName: "anyun",
         abstract: "安云 — security management centre for a government cloud.",
         version: "0.1.0",
-        subcommands: [ServerCommand.self, AuditCommand.self, TOTPCommand.self])
+        subcommands: [ServerCommand.self, AuditCommand.self, LogsCommand.self, TOTPCommand.self])
 }

@@ -1,5 +1,6 @@
 import AnyunCore
 import Center
+import Detection
 import Foundation
 import Yams
 

@@ -42,12 +42,12 @@ final class EventStoreTests: XCTestCase {
 
         let page = try await store.search(all(), page: PageRequest(offset: 0, limit: 10))
         XCTAssertEqual(page.total, 100)
-        XCTAssertEqual(page.items.map(\.seq), Array((91...100).reversed()), "newest first")
-        XCTAssertEqual(page.items.first?.fields["user"], "u0")
+        XCTAssertEqual(page.items.map(\.event.seq), Array((91...100).reversed()), "newest first")
+        XCTAssertEqual(page.items.first?.event.fields["user"], "u0")
 
         let unit2 = try await store.search(all(unit: .only(2)), page: PageRequest(offset: 0, limit: 100))
         XCTAssertEqual(unit2.total, 40)
-        XCTAssertTrue(unit2.items.allSatisfy { $0.unitID == 2 }, "a unit sees its own events only")
+        XCTAssertTrue(unit2.items.allSatisfy { $0.event.unitID == 2 }, "a unit sees its own events only")
         let nobody = try await store.count(all(unit: .none))
         XCTAssertEqual(nobody, 0)
 
@@ -61,7 +61,7 @@ final class EventStoreTests: XCTestCase {
         text.sql = "e.seq IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)"
         text.arguments = ["\"number 42\""]
         let found = try await store.search(text, page: PageRequest(offset: 0, limit: 5))
-        XCTAssertEqual(found.items.map(\.seq), [42])
+        XCTAssertEqual(found.items.map(\.event.seq), [42])
 
         let top = try await store.topValues(of: "user", all(), limit: 2)
         XCTAssertEqual(top, [ValueCount(value: "u0", count: 25), ValueCount(value: "u1", count: 25)])
@@ -72,7 +72,7 @@ final class EventStoreTests: XCTestCase {
         XCTAssertEqual(buckets.count, 11)
 
         let paged = try await store.search(all(), page: PageRequest(offset: 95, limit: 10))
-        XCTAssertEqual(paged.items.map(\.seq), [5, 4, 3, 2, 1])
+        XCTAssertEqual(paged.items.map(\.event.seq), [5, 4, 3, 2, 1])
     }
 
     func testRolloverSealsAndReopenKeepsEverythingVerifiable() async throws {

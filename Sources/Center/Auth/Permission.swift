@@ -10,6 +10,15 @@ public enum Permission: String, Sendable, CaseIterable {
     case userManage, settingsManage
     case auditRead
     case tokenManageOwn
+    /// Search logs and see the dashboards (a unit's users: their own unit's only).
+    case logRead
+    /// Send events to the centre (agents and engines, through machine tokens).
+    case logIngest
+    /// Check the log store's integrity and export sealed ranges for auditors.
+    case logVerify
+    case alertRead
+    /// Acknowledge, resolve and suppress alerts.
+    case alertManage
 
     /// Permissions of a role. Unit roles hold theirs only within their own unit (enforced by `TenantScope`).
     public static func granted(to role: Role) -> Set<Permission> {
@@ -19,14 +28,15 @@ public enum Permission: String, Sendable, CaseIterable {
             [.registryRead, .catalogRead, .userManage, .settingsManage, .tokenManageOwn]
         case .securityAdmin:
             [.registryRead, .registryWrite, .unitWrite, .catalogRead, .catalogWrite, .applicationFile,
-             .applicationDecide, .subscriptionManage, .billingRead, .billingClose, .usageReport, .tokenManageOwn]
+             .applicationDecide, .subscriptionManage, .billingRead, .billingClose, .usageReport, .tokenManageOwn,
+             .logRead, .logIngest, .alertRead, .alertManage]
         case .auditAdmin:
             // Reads everything it must audit, changes nothing.
-            [.auditRead, .registryRead, .catalogRead, .billingRead]
+            [.auditRead, .registryRead, .catalogRead, .billingRead, .logRead, .logVerify, .alertRead]
         case .unitAdmin:
-            [.registryRead, .registryWrite, .catalogRead, .applicationFile, .billingRead]
+            [.registryRead, .registryWrite, .catalogRead, .applicationFile, .billingRead, .logRead, .alertRead, .alertManage]
         case .unitReadOnly:
-            [.registryRead, .catalogRead, .billingRead]
+            [.registryRead, .catalogRead, .billingRead, .logRead, .alertRead]
         }
     }
 
@@ -38,6 +48,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .usageWrite: [.usageReport]
         case .billingRead: [.billingRead]
         case .auditRead: [.auditRead]
+        case .eventsWrite: [.logIngest]
+        case .eventsRead: [.logRead, .alertRead]
         }
     }
 }

@@ -11,6 +11,7 @@ public protocol EventStore: Sendable {
     func topValues(of field: String, _ filter: EventFilter, limit: Int) async throws -> [ValueCount]
     func histogram(_ filter: EventFilter, bucketMicroseconds: Int64) async throws -> [TimeBucket]
     func verify(from: Day?, to: Day?) async throws -> VerificationReport
+    func event(day: Day, seq: Int64, units: UnitFilter) async throws -> StoredEvent?
 }
 
 public struct EventBatchReceipt: Sendable, Equatable {
@@ -37,8 +38,16 @@ public struct EventFilter: Sendable {
     }
 }
 
+/// An event with the day partition it is stored in: `day` and `event.seq` identify it.
+public struct StoredEvent: Sendable, Equatable {
+    public var day: Day
+    public var event: LogEvent
+
+    public var id: String { "\(day)-\(event.seq)" }
+}
+
 public struct EventPage: Sendable {
-    public var items: [LogEvent]
+    public var items: [StoredEvent]
     /// Events matching in all searched partitions.
     public var total: Int
     /// Partition days searched, newest first.

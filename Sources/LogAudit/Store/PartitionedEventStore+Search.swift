@@ -5,7 +5,7 @@ extension PartitionedEventStore {
     public nonisolated func search(_ filter: EventFilter, page: PageRequest) async throws -> EventPage {
         guard filter.units != .none else { return EventPage(items: [], total: 0, partitions: []) }
         let chosen = await partitions(overlapping: filter)
-        var items: [LogEvent] = []
+        var items: [StoredEvent] = []
         var total = 0
         var skip = page.offset
         for partition in chosen {
@@ -27,9 +27,18 @@ extension PartitionedEventStore {
                     ORDER BY e.ts DESC, e.seq DESC LIMIT ? OFFSET ?
                     """, arguments: arguments + [want, offset]).map(EventColumns.record)
             }
-            items += records.map(\.event)
+            items += records.map { StoredEvent(day: partition.day, event: $0.event) }
         }
         return EventPage(items: items, total: total, partitions: chosen.map(\.day))
+    }
+
+    public nonisolated func event(day: Day, seq: Int64, units: UnitFilter) async throws -> StoredEvent? {
+        guard units != .none, let partition = await partitions[day] else { return nil }
+        let record = try await partition.database.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(EventColumns.list) FROM event WHERE seq = ?", arguments: [seq]).map(EventColumns.record)
+        }
+        guard let record, units == .any || units == .only(record.unitID ?? -1) else { return nil }
+        return StoredEvent(day: day, event: record.event)
     }
 
     public nonisolated func count(_ filter: EventFilter) async throws -> Int {
