@@ -1,11 +1,18 @@
-/// Command-line options; hand-parsed because the bench target depends on AnyunCrypto only.
+/// Command-line options of the crypto suite; hand-parsed to keep the bench free of an argument
+/// parser. The log suites read their own flags (`SyslogFlags`).
 struct BenchOptions {
     struct UsageError: Error {
         let message: String
         init(_ message: String) { self.message = message }
     }
 
-    static let usage = "usage: anyun-bench crypto [--seconds S] [--tsv]"
+    static let usage = """
+        usage: anyun-bench crypto [--seconds S] [--tsv]
+               anyun-bench syslog-send --port P [--host 127.0.0.1] [--count N] [--connections C]
+                           [--framing octet|newline] [--rate MSGS_PER_S] [--udp] [--pool 20000] [--tsv | --stdout]
+               anyun-bench logs-fill --dir DIR [--events N] [--days 1] [--batch 10000]
+               anyun-bench logs-search --dir DIR [--runs 30] [--hours 24] [--max-seconds 60]
+        """
 
     var suite = ""
     var seconds = 1.0
