@@ -115,7 +115,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "anyun-bench",
-            dependencies: ["AnyunCrypto"],
+            dependencies: ["AnyunCrypto", "AnyunCore", "LogAudit"],
             path: "Benchmarks/anyun-bench",
             swiftSettings: strict),
 

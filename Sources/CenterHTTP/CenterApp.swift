@@ -17,9 +17,12 @@ public enum CenterApp {
         public var secureCookies: Bool
         /// Reverse proxies whose `X-Forwarded-For` is believed.
         public var trustedProxies: [CIDR]
+        /// Log audit and alerting; nil leaves their routes and pages out.
+        public var logs: LogServices?
 
         public init(host: String, port: Int, secureCookies: Bool = false, trustedProxies: [CIDR] = [],
-                    metrics: @escaping @Sendable () -> String = { "" }) {
+                    logs: LogServices? = nil, metrics: @escaping @Sendable () -> String = { "" }) {
+            self.logs = logs
             self.host = host
             self.port = port
             self.secureCookies = secureCookies
@@ -51,6 +54,10 @@ public enum CenterApp {
         BillingRoutes.add(to: protected, center: center)
         UserRoutes.add(to: protected, center: center)
         AuditRoutes.add(to: protected, center: center)
+        if let logs = options.logs {
+            EventRoutes.add(to: protected, center: center, services: logs)
+            AlertRoutes.add(to: protected, center: center, services: logs)
+        }
 
         try Console.add(to: router, center: center, secureCookies: options.secureCookies)
         return router

@@ -117,6 +117,19 @@ extension Request {
 
     func int64(_ name: String) throws -> Int64? { try int(name).map(Int64.init) }
 
+    /// A form-encoded query parameter as browsers and curl send it: `+` is a space, `%2B` a plus.
+    func formValue(_ name: String) -> String? {
+        guard let query = uri.query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.first.map(String.init)?.removingPercentEncoding == name else { continue }
+            let raw = parts.count > 1 ? String(parts[1]) : ""
+            let value = raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? raw
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
     func string(_ name: String) -> String? {
         guard let raw = uri.queryParameters[name[...]].map(String.init), !raw.isEmpty else { return nil }
         return raw

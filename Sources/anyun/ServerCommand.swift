@@ -17,6 +17,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on, HOST:PORT.") var listen: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String?
     @Flag(help: "Seed a demo deployment (16 units, 80 systems, 300 hosts) on first start.") var demo = false
+    @Option(help: "Listen for syslog over UDP, HOST:PORT (repeatable; overrides syslog.udp).") var syslogUdp: [String] = []
+    @Option(help: "Listen for syslog over TCP, HOST:PORT (repeatable; overrides syslog.tcp).") var syslogTcp: [String] = []
+    @Option(help: "Listen for syslog over TLS, HOST:PORT (repeatable; overrides syslog.tls).") var syslogTls: [String] = []
 
     func run() async throws {
         var file = ServerConfig()
@@ -41,15 +44,19 @@ struct ServerCommand: AsyncParsableCommand {
         let keys = try CenterKeys.loadOrCreate(in: dataDir)
         let center = Center(store: store, keys: keys, settings: settings, logger: logger)
         let firstStart = try await Bootstrap(center: center, dataDirectory: dataDir).run(demo: demo)
+        let logAudit = try LogAuditWiring(center: center, keys: keys, dataDirectory: dataDir, file: file,
+                                          udp: syslogUdp, tcp: syslogTcp, tls: syslogTls, logger: logger)
 
         let options = CenterApp.Options(host: address.host, port: address.port, secureCookies: file.secureCookies ?? false,
-                                        trustedProxies: proxies, metrics: { registry.emitToString() })
+                                        trustedProxies: proxies, logs: logAudit.services, metrics: { registry.emitToString() })
+        // The banner waits for both the HTTP port and the syslog ports, so what it prints is usable.
+        let ready = ReadyBanner(banner: firstStart)
         let app = try CenterApp.application(center: center, options: options, logger: logger) { port in
-            let url = "http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)/"
-            FileHandle.standardOutput.write(Data(firstStart.banner(url: url).utf8))
+            ready.http(url: "http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)/")
         }
         let jobs = JobsService(jobs: BackgroundJobs(center: center, logger: logger))
-        let group = ServiceGroup(services: [app, jobs], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let logs = logAudit.runner(logger: logger) { ready.syslog($0) }
+        let group = ServiceGroup(services: [logs, app, jobs], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
         logger.info("anyun server stopped")
     }

@@ -12,6 +12,10 @@ struct ServerConfig: Decodable, Equatable {
     var secureCookies: Bool?
     var trustedProxies: [String]?
     var auth: AuthConfig?
+    var syslog: SyslogConfig?
+    var logs: LogsConfig?
+    var alerts: AlertsConfig?
+    var notify: NotificationSettings?
 
     struct AuthConfig: Decodable, Equatable {
         var idleTimeoutMinutes: Int?
@@ -28,7 +32,7 @@ struct ServerConfig: Decodable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case data, listen, auth
+        case data, listen, auth, syslog, logs, alerts, notify
         case logLevel = "log_level"
         case secureCookies = "secure_cookies"
         case trustedProxies = "trusted_proxies"

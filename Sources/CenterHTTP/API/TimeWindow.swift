@@ -10,6 +10,7 @@ struct TimeWindow: Equatable {
     var to: Int64
 
     static let defaultSpan: Int64 = 24 * 3_600_000_000
+    static let futureSkew: Int64 = 3_600_000_000
 
     init(from: Int64, to: Int64) {
         self.from = from
@@ -17,8 +18,11 @@ struct TimeWindow: Equatable {
     }
 
     init(_ request: Request, now: Int64 = LogEvent.microseconds(Date())) throws {
-        let to = try request.string("to").map { try Self.parse($0, name: "to", now: now, endOfDay: true) } ?? now
-        let from = try request.string("from").map { try Self.parse($0, name: "from", now: now, endOfDay: false) } ?? to - Self.defaultSpan
+        // Senders' clocks run ahead; without an explicit end the window reaches a little into the future.
+        let explicitTo = try request.string("to").map { try Self.parse($0, name: "to", now: now, endOfDay: true) }
+        let to = explicitTo ?? now + Self.futureSkew
+        let from = try request.string("from").map { try Self.parse($0, name: "from", now: now, endOfDay: false) }
+            ?? (explicitTo ?? now) - Self.defaultSpan
         guard from <= to else {
             throw Problem(.badRequest, "Bad Request", detail: "from 不能晚于 to (from must not be after to)",
                           invalidParams: [.init(name: "from", reason: "must not be after to", line: nil)])
@@ -31,6 +35,8 @@ struct TimeWindow: Equatable {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "now" { return now }
         if trimmed.hasPrefix("now-"), let span = relative(String(trimmed.dropFirst(4))) { return now - span }
+        // `+` arrives as a space when the sender did not encode it.
+        if trimmed.hasPrefix("now+") || trimmed.hasPrefix("now "), let span = relative(String(trimmed.dropFirst(4))) { return now + span }
         if let millis = Int64(trimmed), trimmed.count >= 10 { return millis * 1000 }
         if let day = Day(trimmed) {
             let start = Int64(day.ordinal) * 86_400_000_000 - 8 * 3_600_000_000

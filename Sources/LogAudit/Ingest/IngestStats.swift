@@ -8,6 +8,7 @@ public final class IngestStats: Sendable {
     private let streamReceived = Atomic<Int>(0)
     private let openConnections = Atomic<Int>(0)
     private let refusedConnections = Atomic<Int>(0)
+    private let framingErrors = Atomic<Int>(0)
 
     private let receivedCounter: [LogTransportLabel: Counter]
     private let droppedCounter = Counter(label: "anyun_syslog_udp_dropped_total")
@@ -30,12 +31,14 @@ public final class IngestStats: Sendable {
         public var streamReceived: Int
         public var openConnections: Int
         public var refusedConnections: Int
+        public var framingErrors: Int
     }
 
     public var snapshot: Snapshot {
         Snapshot(udpReceived: udpReceived.load(ordering: .relaxed), udpDropped: udpDropped.load(ordering: .relaxed),
                  streamReceived: streamReceived.load(ordering: .relaxed), openConnections: openConnections.load(ordering: .relaxed),
-                 refusedConnections: refusedConnections.load(ordering: .relaxed))
+                 refusedConnections: refusedConnections.load(ordering: .relaxed),
+                 framingErrors: framingErrors.load(ordering: .relaxed))
     }
 
     func receivedUDP(_ count: Int) {
@@ -64,6 +67,10 @@ public final class IngestStats: Sendable {
         }
         connectionsGauge.record(now)
         return true
+    }
+
+    func framingError() {
+        framingErrors.add(1, ordering: .relaxed)
     }
 
     func connectionClosed() {

@@ -24,12 +24,17 @@ final class SyslogUDPHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        var frame = Array(envelope.data.readableBytesView)
-        // One datagram is one message (RFC 5426); some senders still end it with a newline.
-        while let last = frame.last, last == 0x0A || last == 0x0D || last == 0x00 { frame.removeLast() }
-        guard !frame.isEmpty else { return }
-        burst.append(interpreter.event(from: frame, received: clock(), transport: .udp,
-                                       source: envelope.remoteAddress.ipAddress))
+        let received = clock()
+        let source = envelope.remoteAddress.ipAddress
+        envelope.data.withUnsafeReadableBytes { bytes in
+            // One datagram is one message (RFC 5426); some senders still end it with a newline.
+            var count = bytes.count
+            while count > 0, bytes[count - 1] == 0x0A || bytes[count - 1] == 0x0D || bytes[count - 1] == 0x00 { count -= 1 }
+            guard count > 0 else { return }
+            let truncated = count > maxFrameBytes
+            let frame = UnsafeRawBufferPointer(rebasing: bytes[0..<min(count, maxFrameBytes)])
+            burst.append(interpreter.event(from: frame, truncated: truncated, received: received, transport: .udp, source: source))
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

@@ -1,2 +1,0 @@
-/// Detection: Sigma rules, correlation windows, alerts and their notification channels.
-public enum Detection {}

@@ -1,2 +1,0 @@
-/// LogAudit: syslog listeners, parsers, decoders, the event store, search, retention and seals.
-public enum LogAudit {}
