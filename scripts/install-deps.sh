@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(libgcrypt20-dev libssl-dev libsqlite3-dev openssl sqlite3 pkg-config curl)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium chromium-driver wrk fonts-wqy-microhei)
+  packages+=(python3-aiosmtpd)  # the SMTP server the mail-channel tests deliver to
 fi
 
 missing=()
