@@ -98,3 +98,31 @@ public protocol AlertStore: Sendable {
     func suppressions(activeAt time: Int64) async throws -> [AlertSuppression]
     func countsBySeverity(units: UnitFilter, since: Int64) async throws -> [Severity: Int]
 }
+
+/// What the situational-awareness page shows of the alerts of a period.
+public struct AlertSummary: Sendable, Equatable {
+    public var total = 0
+    public var open = 0
+    public var bySeverity: [Severity: Int] = [:]
+    public var byCategory: [String: Int] = [:]
+    /// Systems with the most alerts, most first.
+    public var topSystems: [(systemID: Int64, count: Int)] = []
+    /// Grouping keys (mostly attacking sources) with the most alerts, most first.
+    public var topKeys: [(key: String, count: Int)] = []
+    /// Alerts per bucket start (microseconds), oldest first.
+    public var histogram: [(start: Int64, count: Int)] = []
+
+    public init() {}
+
+    public static func == (a: AlertSummary, b: AlertSummary) -> Bool {
+        a.total == b.total && a.open == b.open && a.bySeverity == b.bySeverity && a.byCategory == b.byCategory
+            && a.topSystems.map(\.systemID) == b.topSystems.map(\.systemID) && a.topSystems.map(\.count) == b.topSystems.map(\.count)
+            && a.topKeys.map(\.key) == b.topKeys.map(\.key) && a.topKeys.map(\.count) == b.topKeys.map(\.count)
+            && a.histogram.map(\.start) == b.histogram.map(\.start) && a.histogram.map(\.count) == b.histogram.map(\.count)
+    }
+}
+
+public protocol AlertSummarizing: Sendable {
+    /// Alerts last seen in `since...until`, for the scope, bucketed by `bucketMicroseconds`.
+    func summary(units: UnitFilter, since: Int64, until: Int64, bucketMicroseconds: Int64, top: Int) async throws -> AlertSummary
+}

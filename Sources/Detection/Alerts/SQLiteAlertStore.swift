@@ -6,6 +6,7 @@ import GRDB
 /// `alert_history` (who, when, note) so the handling of an alert is itself auditable.
 public final class SQLiteAlertStore: AlertStore {
     private let database: DatabaseQueue
+    var reader: any DatabaseReader { database }
 
     public init(path: String) throws {
         var config = Configuration()

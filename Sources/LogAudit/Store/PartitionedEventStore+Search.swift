@@ -117,3 +117,28 @@ extension PartitionedEventStore {
         return (sql, arguments)
     }
 }
+
+extension PartitionedEventStore {
+    /// When each host last sent anything, over the partitions that hold arrivals since `since`:
+    /// the console names hosts that went silent (a stopped agent, or cleared logs).
+    public nonisolated func lastSeenByHost(since: Int64, units: UnitFilter) async throws -> [Int64: Int64] {
+        guard units != .none else { return [:] }
+        let firstDay = Self.day(of: since)
+        var seen: [Int64: Int64] = [:]
+        for partition in await partitions.values where partition.day >= firstDay {
+            var sql = "SELECT host_id, MAX(received) FROM event WHERE host_id IS NOT NULL AND received >= ?"
+            var arguments: StatementArguments = [since]
+            if case .only(let unit) = units {
+                sql += " AND unit_id = ?"
+                arguments += [unit]
+            }
+            let query = sql + " GROUP BY host_id"
+            let bound = arguments
+            let rows = try await partition.database.read { db in
+                try Row.fetchAll(db, sql: query, arguments: bound).map { (host: $0[0] as Int64, at: $0[1] as Int64) }
+            }
+            for row in rows { seen[row.host] = max(seen[row.host] ?? 0, row.at) }
+        }
+        return seen
+    }
+}
