@@ -1,7 +1,9 @@
 import AnyunCore
 import AnyunStore
 import Center
+import Detection
 import Foundation
+import LogAudit
 import HTTPTypes
 import Hummingbird
 
@@ -67,6 +69,13 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
         case let p as Problem: return p
         case let e as CenterError: return from(e)
         case let e as HTTPError: return Problem(e.status, e.status.reasonPhrase, detail: e.body ?? e.status.reasonPhrase)
+        case let e as AlertStoreError:
+            switch e {
+            case .notFound: return Problem(.notFound, "Not Found", detail: "不存在或无权访问 (not found): \(e)")
+            case .invalidTransition: return Problem(.conflict, "Conflict", detail: "告警状态不允许此操作 (\(e))")
+            }
+        case let e as LogStoreError:
+            return Problem(.serviceUnavailable, "Service Unavailable", detail: "日志存储不可用 (log store unavailable): \(e)")
         default: return Problem(.internalServerError, "Internal Server Error", detail: "服务器内部错误 (internal error)")
         }
     }

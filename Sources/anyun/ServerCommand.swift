@@ -40,6 +40,7 @@ struct ServerCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        FileLimit.raise()
         let store = try SQLiteStore(directory: dataDir)
         let keys = try CenterKeys.loadOrCreate(in: dataDir)
         let center = Center(store: store, keys: keys, settings: settings, logger: logger)
