@@ -59,7 +59,7 @@ struct PartitionRowWriter {
 
     /// Values longer than this are kept in the event but not indexed: exact search on a 4 KB
     /// value is never what anyone types, and it would bloat the index.
-    static let maxIndexedValueBytes = 256
+    static let maxIndexedValueBytes = QueryIndexedValues.maxValueBytes
 
     private func index(_ name: String, _ value: String, seq: Int64) throws {
         guard !value.isEmpty, value.utf8.count <= Self.maxIndexedValueBytes else { return }
