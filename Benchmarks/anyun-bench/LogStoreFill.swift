@@ -51,6 +51,7 @@ struct LogStoreFill {
         let watch = ContinuousClock()
         let began = watch.now
         var lastReport = began
+        var writtenAtLastReport = 0
         var written = 0
         var next = draw(0)
         while !next.isEmpty {
@@ -61,10 +62,14 @@ struct LogStoreFill {
             _ = try await receipt
             written += current.count
             if watch.now - lastReport >= .seconds(5) || next.isEmpty {
-                lastReport = watch.now
-                let elapsed = SyslogSender.seconds(began.duration(to: lastReport))
+                // The rate of the last interval too: it falls as the indexes outgrow the cache.
+                let now = watch.now
+                let recent = Double(written - writtenAtLastReport) / SyslogSender.seconds(lastReport.duration(to: now))
+                let overall = Double(written) / SyslogSender.seconds(began.duration(to: now))
                 FileHandle.standardError.write(Data(("  \(LogStoreFormat.grouped(written)) / \(LogStoreFormat.grouped(events)) events, "
-                    + "\(Int(Double(written) / elapsed)) events/s\n").utf8))
+                    + "\(Int(overall)) events/s (last \(Int(recent)))\n").utf8))
+                lastReport = now
+                writtenAtLastReport = written
             }
         }
         let elapsed = SyslogSender.seconds(began.duration(to: watch.now))
