@@ -59,7 +59,7 @@ public enum CenterApp {
             AlertRoutes.add(to: protected, center: center, services: logs)
         }
 
-        try Console.add(to: router, center: center, secureCookies: options.secureCookies)
+        try Console.add(to: router, center: center, secureCookies: options.secureCookies, logs: options.logs)
         return router
     }
 

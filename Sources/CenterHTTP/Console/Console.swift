@@ -4,10 +4,10 @@ import Hummingbird
 /// The server-rendered console: Chinese pages over the same centre services as the JSON API,
 /// always called with the logged-in principal so tenancy and roles are enforced there, not here.
 enum Console {
-    static func add(to router: Router<AppContext>, center: Center, secureCookies: Bool) throws {
+    static func add(to router: Router<AppContext>, center: Center, secureCookies: Bool, logs: LogServices? = nil) throws {
         let assets = try StaticAssets.load()
         let env = ConsoleEnv(center: center, renderer: try PageRenderer(center: center, stylesheet: assets.url("console.css")),
-                             cookies: SessionCookie(secure: secureCookies))
+                             cookies: SessionCookie(secure: secureCookies), logs: logs)
 
         StaticAssets.add(assets, to: router)
 
@@ -31,6 +31,7 @@ enum Console {
         StatementPages.add(to: pages, env: env)
         UserPages.add(to: pages, env: env)
         AuditPages.add(to: pages, env: env)
+        if let logs { LogConsole.add(to: pages, env: env, services: logs) }
 
         router.add(middleware: ConsoleNotFoundMiddleware(auth: center.auth, cookies: env.cookies, renderer: env.renderer))
     }
@@ -41,4 +42,6 @@ struct ConsoleEnv: Sendable {
     let center: Center
     let renderer: PageRenderer
     let cookies: SessionCookie
+    /// Log audit and alerting; nil when the app runs without them (their pages are then not mounted).
+    let logs: LogServices?
 }

@@ -4,6 +4,7 @@ import Center
 /// The pages a navigation entry leads to; a page names its entry so it is highlighted.
 enum NavKey {
     case overview, units, systems, hosts, applications, subscriptions, catalog, statements, users, audit
+    case situation, logs, alerts
 }
 
 /// The frame around every page: who is logged in and where they may go. Entries are shown only
@@ -42,6 +43,9 @@ struct Chrome {
                       link("服务订购", "/subscriptions", .subscriptions, p.can(.registryRead)),
                       link("服务目录", "/catalog", .catalog, p.can(.catalogRead))]),
             ("计费", [link("结算单", "/statements", .statements, p.can(.billingRead))]),
+            ("日志审计", [link("态势感知", "/situation", .situation, p.can(.logRead)),
+                          link("日志检索", "/logs", .logs, p.can(.logRead)),
+                          link("告警", "/alerts", .alerts, p.can(.alertRead))]),
             ("管理", [link("用户管理", "/users", .users, p.can(.userManage)),
                       link("审计日志", "/audit", .audit, p.can(.auditRead))]),
         ]
