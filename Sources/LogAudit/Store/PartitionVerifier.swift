@@ -81,12 +81,13 @@ struct PartitionVerifier {
         if meta.chain.count > chain.count {
             return .truncated(day: meta.day, expected: meta.chain.count, found: chain.count)
         }
-        if meta.chain.digest != chain.digest || (key != nil && meta.chain.mac != chain.mac) {
-            return .headMismatch(day: meta.day)
-        }
+        // The signed seal speaks first: it is what an auditor without the chain key relies on.
         if let seal = meta.seal {
             guard seal.isValid(verifier: verifier) else { return .sealInvalid(day: meta.day) }
             if seal.count != chain.count || seal.digest != chain.digest { return .sealMismatch(day: meta.day) }
+        }
+        if meta.chain.digest != chain.digest || (key != nil && meta.chain.mac != chain.mac) {
+            return .headMismatch(day: meta.day)
         }
         return nil
     }
