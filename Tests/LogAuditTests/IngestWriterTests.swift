@@ -25,7 +25,7 @@ private final class GatedStore: EventStore, Sendable {
     func open() { gate.withLock { waiters in waiters.forEach { $0.resume() }; waiters.removeAll() } }
     var waiting: Int { gate.withLock { $0.count } }
 
-    func search(_ filter: EventFilter, page: PageRequest) async throws -> EventPage { EventPage(items: [], total: 0, partitions: []) }
+    func search(_ filter: EventFilter, page: PageRequest) async throws -> EventPage { EventPage(items: [], total: 0, totalIsExact: true, partitions: []) }
     func count(_ filter: EventFilter) async throws -> Int { 0 }
     func topValues(of field: String, _ filter: EventFilter, limit: Int) async throws -> [ValueCount] { [] }
     func histogram(_ filter: EventFilter, bucketMicroseconds: Int64) async throws -> [TimeBucket] { [] }

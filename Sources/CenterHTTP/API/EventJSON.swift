@@ -62,6 +62,8 @@ struct EventListJSON: FastJSONEncodable {
         for item in page.items { item.write(to: &json) }
         json.endArray()
         json.field("total", page.total)
+        json.key("total_exact")
+        json.value(page.totalIsExact)
         json.key("partitions")
         json.beginArray()
         for day in page.partitions { json.value(day.description) }

@@ -48,8 +48,9 @@ public struct StoredEvent: Sendable, Equatable {
 
 public struct EventPage: Sendable {
     public var items: [StoredEvent]
-    /// Events matching in all searched partitions.
+    /// Events matching in all searched partitions; a lower bound when `totalIsExact` is false.
     public var total: Int
+    public var totalIsExact: Bool
     /// Partition days searched, newest first.
     public var partitions: [Day]
 }

@@ -92,13 +92,19 @@ final class Partition: Sendable {
             var after = before
             try db.inTransaction {
                 let writer = try PartitionRowWriter(db)
+                var buckets: [Int64: BucketRange] = [:]
+                var hosts: [Int64: Int64] = [:]
                 for event in events {
                     let record = EventRecord(event, seq: after.chain.count + 1)
                     after.chain.append(record.canonicalBytes, keyed: key.base)
                     try writer.insert(record, fields: event.fields, mac: after.chain.storedMAC)
                     after.minTS = Swift.min(after.minTS ?? record.ts, record.ts)
                     after.maxTS = Swift.max(after.maxTS ?? record.ts, record.ts)
+                    buckets[PartitionSchema.bucket(of: record.seq), default: BucketRange(
+                        firstSeq: record.seq, lastSeq: record.seq, minTS: record.ts, maxTS: record.ts)].add(seq: record.seq, ts: record.ts)
+                    if let host = record.hostID { hosts[host] = Swift.max(hosts[host] ?? 0, record.received) }
                 }
+                try writer.finishBatch(buckets: buckets, hosts: hosts)
                 try db.execute(
                     sql: "UPDATE partition_meta SET count = ?, head_mac = ?, head_digest = ?, min_ts = ?, max_ts = ? WHERE id = 1",
                     arguments: [after.chain.count, Data(after.chain.mac), Data(after.chain.digest), after.minTS, after.maxTS])
