@@ -4,12 +4,12 @@ import LogAudit
 
 /// `anyun-bench logs-search --dir DIR [--runs 30] [--hours 24] [--max-seconds 60]`.
 ///
-/// Times what an analyst does over the last day of a filled store, through the store's own
-/// search, count and top-values calls with WHERE fragments over the partition schema (what the
-/// query compiler produces): an exact field lookup, full-text terms, a broad phrase, count-by on
-/// a decoded field and on a header column, and the plain count a dashboard shows. Each case runs
-/// once to warm the cache, then `runs` times (fewer if it passes `max-seconds`); values rotate so
-/// no two consecutive runs ask the same thing.
+/// Times what an analyst does over the last day of a filled store, through the query language
+/// (`LogSearch`, as the API and console compile it) and the store's search, count and top-values
+/// calls: an exact field lookup, full-text terms, a broad phrase, count-by on a decoded field and
+/// on a header column, and the plain count a dashboard shows. Each case runs once to warm the
+/// cache, then `runs` times (fewer if it passes `max-seconds`); values rotate so consecutive runs
+/// do not ask the same thing.
 struct LogStoreSearch {
     var directory: URL?
     var runs = 30
@@ -40,43 +40,42 @@ struct LogStoreSearch {
         guard let directory else { return }
         let store = try LogStoreSuite.open(directory)
         // The window ends at the newest stored event, so a store filled a while ago still has a full day.
-        let newest = try await store.search(EventFilter(from: 0, to: Int64.max, units: .any), page: PageRequest(limit: 1))
+        let everything = EventFilter(from: 0, to: Int64.max, units: .any)
+        let newest = try await store.search(everything, page: PageRequest(limit: 1))
         guard let last = newest.items.first?.event.time else {
             throw BenchOptions.UsageError("logs-search: no events in \(directory.path); run logs-fill first")
         }
         let window = (from: last - Int64(hours * 3_600_000_000), to: last)
-        func filter(_ sql: String? = nil, _ value: String? = nil) -> EventFilter {
-            EventFilter(sql: sql, arguments: value.map { [$0] } ?? [], from: window.from, to: window.to, units: .any)
+        func filter(_ query: String = "") throws -> EventFilter {
+            try LogSearch.filter(query: query, from: window.from, to: window.to, units: .any, names: StaticQueryNames())
         }
-        let inWindow = try await store.count(filter())
-        LogStoreSuite.say("logs-search: \(LogStoreFormat.grouped(newest.total)) events stored, \(LogStoreFormat.grouped(inWindow)) in the last "
+        let stored = try await store.count(everything)
+        let inWindow = try await store.count(try filter())
+        LogStoreSuite.say("logs-search: \(LogStoreFormat.grouped(stored)) events stored, \(LogStoreFormat.grouped(inWindow)) in the last "
               + "\(hours) h; \(runs) runs per case after one warm-up, page of 50 newest first")
 
         let sample = Self.sampleValues()
         let page = PageRequest(limit: 50)
-        let fieldSQL = "e.seq IN (SELECT seq FROM event_field WHERE name = 'src_ip' AND value = ?)"
-        let textSQL = "e.seq IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)"
         let cases = [
-            Case(name: "field      src_ip = <ip>") { i in
-                try await store.search(filter(fieldSQL, sample.ips[i % sample.ips.count]), page: page).total
+            Case(name: "field      src_ip:<ip>") { i in
+                try await store.search(try filter("src_ip:\(sample.ips[i % sample.ips.count])"), page: page).total
             },
-            Case(name: "field      user = <user>") { i in
-                try await store.search(filter("e.seq IN (SELECT seq FROM event_field WHERE name = 'user' AND value = ?)",
-                                              sample.users[i % sample.users.count]), page: page).total
+            Case(name: "field      user:<user>") { i in
+                try await store.search(try filter("user:\(sample.users[i % sample.users.count])"), page: page).total
             },
             Case(name: "full-text  <term>") { i in
-                try await store.search(filter(textSQL, Self.terms[i % Self.terms.count]), page: page).total
+                try await store.search(try filter(Self.terms[i % Self.terms.count]), page: page).total
             },
             Case(name: "full-text  \"Failed password\"") { _ in
-                try await store.search(filter(textSQL, "\"Failed password\""), page: page).total
+                try await store.search(try filter("\"Failed password\""), page: page).total
             },
             Case(name: "count-by   top 10 user") { _ in
-                try await store.topValues(of: "user", filter(), limit: 10).reduce(0) { $0 + $1.count }
+                try await store.topValues(of: "user", try filter(), limit: 10).reduce(0) { $0 + $1.count }
             },
             Case(name: "count-by   top 10 host") { _ in
-                try await store.topValues(of: "host", filter(), limit: 10).reduce(0) { $0 + $1.count }
+                try await store.topValues(of: "host", try filter(), limit: 10).reduce(0) { $0 + $1.count }
             },
-            Case(name: "count      all in window") { _ in try await store.count(filter()) },
+            Case(name: "count      all in window") { _ in try await store.count(try filter()) },
         ]
 
         LogStoreSuite.say("query                                runs   matched (avg)     p50 ms     p95 ms")
@@ -100,7 +99,7 @@ struct LogStoreSearch {
         }
     }
 
-    /// Full-text searches an analyst types, from rare to common.
+    /// Full-text searches an analyst types (query language: phrases in quotes), rare to common.
     static let terms = [
         "\"wp-login.php\"", "\"invalid user oracle\"", "\"COMMAND=/bin/cat /etc/shadow\"", "libinjection", "\"DPT=3389\"",
         "\"session opened for user ops07\"", "sqlmap", "\"incorrect password attempts\"",
