@@ -132,7 +132,11 @@ if [[ $server_help == *--syslog-tcp* ]]; then
     token=$(curl -sf -X POST "http://127.0.0.1:$http/api/v1/auth/login" -H 'content-type: application/json' \
         -d "{\"username\":\"secadmin\",\"password\":\"$password\",\"totp\":\"$code\"}" | python3 -c "import json,sys;print(json.load(sys.stdin)['token'])")
     api() { curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$http$1"; }
-    api_total() { api "/api/v1/events?q=&from=now-2d&limit=1" | python3 -c "import json,sys;print(json.load(sys.stdin)['total'])"; }
+    # Events the search API can find: the histogram's counts are exact (a search's total may be a
+    # lower bound once its page is full).
+    api_total() {
+        api "/api/v1/events/histogram?q=&from=now-2d&buckets=1" | python3 -c "import json,sys;print(sum(b['count'] for b in json.load(sys.stdin)['items']))"
+    }
     metric_stored() { curl -sf "http://127.0.0.1:$http/metrics" | awk '/^anyun_events_stored_total/ { s += $NF } END { printf "%d", s }'; }
     # The stored-events counter is cheap to poll; the search API is the fallback and the final word.
     metrics=$(curl -sf "http://127.0.0.1:$http/metrics" || true)
