@@ -27,7 +27,9 @@ struct SyslogSender {
 
     struct SocketError: Error, CustomStringConvertible {
         let description: String
+        /// `what` with the text of `errno`.
         init(_ what: String, _ code: Int32 = errno) { description = "\(what): \(String(cString: strerror(code)))" }
+        init(message: String) { description = message }
     }
 
     let host: String
@@ -91,7 +93,7 @@ struct SyslogSender {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0, let first = list else {
-            throw SocketError("cannot resolve \(host): \(String(cString: gai_strerror(status)))", 0)
+            throw SocketError(message: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
         }
         defer { freeaddrinfo(list) }
         let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
