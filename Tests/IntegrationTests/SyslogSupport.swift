@@ -51,12 +51,17 @@ enum SyslogSocket {
         guard n == bytes.count else { throw POSIXFailure("sendto", errno) }
     }
 
-    /// Whether the peer has closed the connection (a read returns 0 or fails).
+    /// Whether the peer closes the connection within `seconds` (whatever it sends first, such as
+    /// a TLS alert, is read and dropped).
     static func isClosedByPeer(_ fd: Int32, waiting seconds: Double) -> Bool {
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, Int32(seconds * 1000)) > 0 else { return false }
-        var byte: UInt8 = 0
-        return read(fd, &byte, 1) <= 0
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while Date() < deadline {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { return false }
+            if read(fd, &buffer, buffer.count) <= 0 { return true }
+        }
+        return false
     }
 
     /// Lifts this process's open-file limit so a test can hold a thousand sockets.
