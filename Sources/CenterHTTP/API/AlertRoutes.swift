@@ -15,14 +15,14 @@ enum AlertRoutes {
                                    ruleID: request.string("rule"),
                                    units: principal.tenantScope.restrict(try request.int64("unit_id")))
             let page = try await services.alerts.alerts(query, page: try request.page)
-            return try JSONIO.response(AlertList(items: page.items.map(AlertJSON.init), total: page.total))
+            return try JSONIO.response(AlertList(items: page.items.map(AlertDocument.init), total: page.total))
         }
 
         api.get("alerts/:id") { _, context in
             let principal = try context.requirePrincipal()
             try principal.require(.alertRead)
             let alert = try await services.alerts.alert(id: try context.parameters.id(), units: principal.tenantScope.restrict(nil))
-            return try JSONIO.response(AlertJSON(alert))
+            return try JSONIO.response(AlertDocument(alert))
         }
 
         for (action, state) in [("acknowledge", AlertState.acknowledged), ("resolve", .resolved), ("reopen", .new)] {
@@ -40,7 +40,7 @@ enum AlertRoutes {
                                                               unitID: alert.unitID, before: before.state.rawValue,
                                                               after: alert.state.rawValue, detail: note.isEmpty ? nil : note),
                                                    by: principal.auditActor)
-                return try JSONIO.response(AlertJSON(alert))
+                return try JSONIO.response(AlertDocument(alert))
             }
         }
 
@@ -93,49 +93,6 @@ struct SuppressionBody: Decodable {
 }
 
 struct AlertList: Encodable {
-    var items: [AlertJSON]
+    var items: [AlertDocument]
     var total: Int
-}
-
-/// An alert in the API's snake_case shape, times in RFC 3339.
-struct AlertJSON: Encodable {
-    var id: Int64
-    var ruleID: String
-    var title: String
-    var severity: String
-    var category: String
-    var groupKey: String
-    var state: String
-    var firstSeen: Date
-    var lastSeen: Date
-    var count: Int
-    var unitID: Int64?
-    var systemID: Int64?
-    var hostID: Int64?
-    var summary: String
-    var tags: [String]
-
-    enum CodingKeys: String, CodingKey {
-        case id, title, severity, category, state, count, summary, tags
-        case ruleID = "rule_id", groupKey = "group_key", firstSeen = "first_seen", lastSeen = "last_seen"
-        case unitID = "unit_id", systemID = "system_id", hostID = "host_id"
-    }
-
-    init(_ a: Detection.Alert) {
-        id = a.id
-        ruleID = a.ruleID
-        title = a.title
-        severity = a.severity.rawValue
-        category = a.category
-        groupKey = a.groupKey
-        state = a.state.rawValue
-        firstSeen = LogEvent.date(a.firstSeen)
-        lastSeen = LogEvent.date(a.lastSeen)
-        count = a.count
-        unitID = a.unitID
-        systemID = a.systemID
-        hostID = a.hostID
-        summary = a.summary
-        tags = a.tags
-    }
 }

@@ -52,95 +52,31 @@ public struct WebhookChannel: NotificationChannel {
     }
 }
 
-/// The webhook body: the alert's fields under stable English keys, plus the rendered Chinese text.
+/// The webhook body: the alert as the API shows it (`AlertDocument`), plus microsecond times, the
+/// unit's name, the console link, the rendered Chinese text and when it was sent.
 struct WebhookPayload: Encodable {
-    var id: Int64
-    var ruleID: String
-    var title: String
-    var severity: String
-    var category: String
-    var groupKey: String
-    var state: String
-    var firstSeen: String
-    var lastSeen: String
-    var firstSeenUS: Int64
-    var lastSeenUS: Int64
-    var count: Int
-    var unitID: Int64?
-    var unitName: String?
-    var systemID: Int64?
-    var hostID: Int64?
-    var summary: String
-    var tags: [String]
-    var link: String?
-    var headline: String
-    var text: String
+    var notification: AlertNotification
     var sentAt: Int64
 
-    enum CodingKeys: String, CodingKey {
-        case id, title, severity, category, state, count, summary, tags, link, headline, text
-        case ruleID = "rule_id", groupKey = "group_key", firstSeen = "first_seen", lastSeen = "last_seen"
-        case firstSeenUS = "first_seen_us", lastSeenUS = "last_seen_us", unitID = "unit_id", unitName = "unit_name"
-        case systemID = "system_id", hostID = "host_id", sentAt = "sent_at"
-    }
-
-    init(_ n: AlertNotification, sentAt: Int64) {
-        let a = n.alert
-        id = a.id
-        ruleID = a.ruleID
-        title = a.title
-        severity = a.severity.rawValue
-        category = a.category
-        groupKey = a.groupKey
-        state = a.state.rawValue
-        firstSeen = Self.iso8601(a.firstSeen)
-        lastSeen = Self.iso8601(a.lastSeen)
-        firstSeenUS = a.firstSeen
-        lastSeenUS = a.lastSeen
-        count = a.count
-        unitID = a.unitID
-        unitName = n.unitName
-        systemID = a.systemID
-        hostID = a.hostID
-        summary = a.summary
-        tags = a.tags
-        link = n.link
-        headline = n.title
-        text = n.plainText
+    init(_ notification: AlertNotification, sentAt: Int64) {
+        self.notification = notification
         self.sentAt = sentAt
     }
 
-    /// RFC 3339 in UTC with milliseconds, the form every JSON consumer parses.
-    static func iso8601(_ microseconds: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(microseconds) / 1_000_000))
+    enum CodingKeys: String, CodingKey {
+        case link, headline, text
+        case firstSeenUS = "first_seen_us", lastSeenUS = "last_seen_us", unitName = "unit_name", sentAt = "sent_at"
     }
 
-    // Optional keys are written as null rather than left out, so receivers see a fixed shape.
     func encode(to encoder: any Encoder) throws {
+        try AlertDocument(notification.alert).encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(ruleID, forKey: .ruleID)
-        try c.encode(title, forKey: .title)
-        try c.encode(severity, forKey: .severity)
-        try c.encode(category, forKey: .category)
-        try c.encode(groupKey, forKey: .groupKey)
-        try c.encode(state, forKey: .state)
-        try c.encode(firstSeen, forKey: .firstSeen)
-        try c.encode(lastSeen, forKey: .lastSeen)
-        try c.encode(firstSeenUS, forKey: .firstSeenUS)
-        try c.encode(lastSeenUS, forKey: .lastSeenUS)
-        try c.encode(count, forKey: .count)
-        try c.encode(unitID, forKey: .unitID)
-        try c.encode(unitName, forKey: .unitName)
-        try c.encode(systemID, forKey: .systemID)
-        try c.encode(hostID, forKey: .hostID)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(tags, forKey: .tags)
-        try c.encode(link, forKey: .link)
-        try c.encode(headline, forKey: .headline)
-        try c.encode(text, forKey: .text)
+        try c.encode(notification.alert.firstSeen, forKey: .firstSeenUS)
+        try c.encode(notification.alert.lastSeen, forKey: .lastSeenUS)
+        try c.encode(notification.unitName, forKey: .unitName)
+        try c.encode(notification.link, forKey: .link)
+        try c.encode(notification.title, forKey: .headline)
+        try c.encode(notification.plainText, forKey: .text)
         try c.encode(sentAt, forKey: .sentAt)
     }
 }
