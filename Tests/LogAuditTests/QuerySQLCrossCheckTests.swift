@@ -372,6 +372,21 @@ final class QuerySQLCrossCheckTests: XCTestCase {
         XCTAssertTrue(plan.contains("event_field USING PRIMARY KEY (bucket=? AND name=? AND value>? AND value<?)"), plan)
     }
 
+    func testEveryIndexLookupStaysInsideItsBucket() throws {
+        // An IP term looks up two index rows (text and key); the bucket must bind both, or each
+        // bucket's query would read the whole index.
+        for text in ["src_ip:10.1.2.3", "src_ip:10.0.0.0/8", "user:adm*", "status:>=500", "_exists_:user", "app:sshd OR user:root"] {
+            let compiled = try QueryCompiler.compile(try SearchQuery(parsing: text), context: context)
+            let pinned = BucketScope.pin(compiled.sql, to: PartitionBucket(id: 0, firstSeq: 1, lastSeq: 65_536, minTS: 0, maxTS: 0))
+            let plan = try Self.fixture.queue.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT e.seq FROM event e WHERE \(pinned)", arguments: compiled.arguments)
+                    .map { $0["detail"] as String }.joined(separator: "\n")
+            }
+            XCTAssertFalse(plan.contains("SCAN event_field"), "\(text):\n\(plan)")
+            XCTAssertTrue(plan.contains("event_field USING PRIMARY KEY (bucket=?"), "\(text):\n\(plan)")
+        }
+    }
+
     func testQueryTimeBoundsForPartitionChoice() throws {
         let minute: Int64 = 60_000_000
         let window = try run("time:[2026-11-25T08:00 TO 2026-11-25T09:00] app:sshd").compiled.timeBounds

@@ -8,7 +8,7 @@ import GRDB
 /// - `time`, `received`, `severity`, `facility`, `seq`, `*_id`, `transport` → the column;
 /// - `unit:`/`system:` → `e.unit_id IN (…)` with ids from the resolver (none: `0`);
 /// - `procid`, `msgid` → the column;
-/// - every other field → `e.seq IN (SELECT seq FROM event_field WHERE name = ? AND …)`: exact
+/// - every other field → `e.seq IN (SELECT seq FROM event_field WHERE (name = ? AND …))`: exact
 ///   value, an index range for `adm*` (plus GLOB for other wildcards), `CAST(value AS REAL)` for
 ///   numeric ranges over values that look like numbers, and the `<name>#ip` rows' key range for
 ///   addresses and CIDR blocks.
@@ -167,17 +167,17 @@ public enum QueryCompiler {
                 let x = "e.\(column.rawValue)"
                 return "(\(x) IS NOT NULL AND \(try value(x, predicate)))"
             case (.field(let name), .exists):
-                return "e.seq IN (SELECT seq FROM event_field WHERE name = \(bind(name)))"
+                return "e.seq IN (SELECT seq FROM event_field WHERE (name = \(bind(name))))"
             case (.field(let name), .ipAddress(let text, let key)):
                 let textName = bind(name), textValue = bind(text), ipName = bind(name + "#ip"), ipKey = bind(key)
-                return "e.seq IN (SELECT seq FROM event_field WHERE (name = \(textName) AND value = \(textValue))"
-                    + " OR (name = \(ipName) AND value = \(ipKey)))"
+                return "e.seq IN (SELECT seq FROM event_field WHERE ((name = \(textName) AND value = \(textValue))"
+                    + " OR (name = \(ipName) AND value = \(ipKey))))"
             case (.field(let name), .ipRange(let range)):
-                return "e.seq IN (SELECT seq FROM event_field WHERE name = \(bind(name + "#ip"))"
-                    + " AND value BETWEEN \(bind(range.low)) AND \(bind(range.high)))"
+                return "e.seq IN (SELECT seq FROM event_field WHERE (name = \(bind(name + "#ip"))"
+                    + " AND value BETWEEN \(bind(range.low)) AND \(bind(range.high))))"
             case (.field(let name), let predicate):
                 let nameSQL = bind(name)
-                return "e.seq IN (SELECT seq FROM event_field WHERE name = \(nameSQL) AND \(try value("value", predicate)))"
+                return "e.seq IN (SELECT seq FROM event_field WHERE (name = \(nameSQL) AND \(try value("value", predicate))))"
             default:
                 throw QueryCompileError("\(term.target) cannot take \(term.predicate)")
             }

@@ -51,7 +51,8 @@ enum BucketScope {
         (filter.sql ?? "").isEmpty && filter.units == .any && bucket.minTS >= filter.from && bucket.maxTS <= filter.to
     }
 
-    /// Rewrites the query compiler's index lookups to stay inside the bucket.
+    /// Rewrites the query compiler's index lookups to stay inside the bucket. The compiler puts
+    /// each lookup's whole condition in parentheses, so the bucket term applies to all of it.
     static func pin(_ query: String, to bucket: PartitionBucket) -> String {
         query
             .replacingOccurrences(of: "FROM event_field WHERE ", with: "FROM event_field WHERE bucket = \(bucket.id) AND ")
