@@ -11,7 +11,7 @@ struct BenchOptions {
                anyun-bench syslog-send --port P [--host 127.0.0.1] [--count N] [--connections C]
                            [--framing octet|newline] [--rate MSGS_PER_S] [--udp] [--pool 20000] [--tsv | --stdout]
                anyun-bench logs-fill --dir DIR [--events N] [--days 1] [--batch 10000]
-               anyun-bench logs-search --dir DIR [--runs 30] [--hours 24] [--max-seconds 60]
+               anyun-bench logs-search --dir DIR [--runs 30] [--hours 24] [--max-seconds 60] [--case TEXT]
         """
 
     var suite = ""
