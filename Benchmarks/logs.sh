@@ -137,7 +137,7 @@ if [[ $server_help == *--syslog-tcp* ]]; then
     api_total() {
         api "/api/v1/events/histogram?q=&from=now-2d&buckets=1" | python3 -c "import json,sys;print(sum(b['count'] for b in json.load(sys.stdin)['items']))"
     }
-    metric_stored() { curl -sf "http://127.0.0.1:$http/metrics" | awk '/^anyun_events_stored_total/ { s += $NF } END { printf "%d", s }'; }
+    metric_stored() { curl -sf "http://127.0.0.1:$http/metrics" | awk '/^anyun_events_stored_total/ { s += $NF } END { printf "%.0f", s }'; }
     # The stored-events counter is cheap to poll; the search API is the fallback and the final word.
     metrics=$(curl -sf "http://127.0.0.1:$http/metrics" || true)
     if grep -q '^anyun_events_stored_total' <<<"$metrics"; then stored=metric_stored; else stored=api_total; fi
@@ -149,7 +149,7 @@ if [[ $server_help == *--syslog-tcp* ]]; then
     printf "%-40s %12s ev/s    %s stored, %s searchable, lost %s\n" "anyun server syslog-tcp -> store" "$(grouped "$any_rate")" \
         "$(grouped $((now - before)))" "$(grouped "$searchable")" "$(grouped $((count - searchable)))"
     printf "%-40s %12s\n" "ratio anyun / rsyslog" "$(calc "printf \"%.2f\", $any_rate / $rs_rate")"
-    bytes=$(find "$data/logs" -type f -name '*.db*' -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+    bytes=$(find "$data/logs" -type f -name '*.db*' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
     printf "%-40s %12s B/event (%s B in logs/*.db*, incl. -wal)\n" "anyun storage after ingest" \
         "$(calc "printf \"%.0f\", $bytes / $searchable")" "$(grouped "$bytes")"
 else
