@@ -38,6 +38,9 @@ final class WebDriver: @unchecked Sendable {
         guard ready else { throw WebDriverError("chromedriver did not start on port \(port): \(last)") }
         let caps: [String: Any] = ["capabilities": ["alwaysMatch": [
             "browserName": "chrome",
+            // A page a click navigates to may still be loading when the next lookup comes: let
+            // element lookups wait for it instead of failing at once on a loaded machine.
+            "timeouts": ["implicit": 5_000, "pageLoad": 60_000],
             "goog:chromeOptions": ["binary": chromium,
                                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                                             "--window-size=1400,1000", "--lang=zh-CN"]],

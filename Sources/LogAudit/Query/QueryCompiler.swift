@@ -169,9 +169,12 @@ public enum QueryCompiler {
             case (.field(let name), .exists):
                 return "e.seq IN (SELECT seq FROM event_field WHERE (name = \(bind(name))))"
             case (.field(let name), .ipAddress(let text, let key)):
-                let textName = bind(name), textValue = bind(text), ipName = bind(name + "#ip"), ipKey = bind(key)
-                return "e.seq IN (SELECT seq FROM event_field WHERE ((name = \(textName) AND value = \(textValue))"
-                    + " OR (name = \(ipName) AND value = \(ipKey))))"
+                // One index lookup, not an OR of two: SQLite cannot use the full key for an OR
+                // inside a bucket and would read the bucket's whole index.
+                if QueryIndexedValues.textOnlyNames.contains(name) {
+                    return "e.seq IN (SELECT seq FROM event_field WHERE (name = \(bind(name)) AND value = \(bind(text))))"
+                }
+                return "e.seq IN (SELECT seq FROM event_field WHERE (name = \(bind(name + "#ip")) AND value = \(bind(key))))"
             case (.field(let name), .ipRange(let range)):
                 return "e.seq IN (SELECT seq FROM event_field WHERE (name = \(bind(name + "#ip"))"
                     + " AND value BETWEEN \(bind(range.low)) AND \(bind(range.high))))"

@@ -10,6 +10,10 @@ import AnyunCore
 enum QueryIndexedValues {
     static let maxValueBytes = 256
 
+    /// Header names indexed as text only: an IP written in them (a host named by its address)
+    /// has no `#ip` row, so an exact address is looked up as text there and by key elsewhere.
+    static let textOnlyNames: Set<String> = ["host", "app", "decoder"]
+
     /// The indexed values of `name` (a name never ends in `#ip` here).
     static func values(of name: String, in event: LogEvent) -> [String] {
         var out: [String] = []

@@ -83,8 +83,10 @@ public struct QueryMatcher: Sendable {
             case (.field(let name), .exists):
                 return !QueryIndexedValues.values(of: name, in: event).isEmpty
             case (.field(let name), .ipAddress(let text, let key)):
-                return QueryIndexedValues.values(of: name, in: event).contains { QueryText.equal($0, text) }
-                    || QueryIndexedValues.ipKeys(of: name, in: event).contains { $0 == key }
+                if QueryIndexedValues.textOnlyNames.contains(name) {
+                    return QueryIndexedValues.values(of: name, in: event).contains { QueryText.equal($0, text) }
+                }
+                return QueryIndexedValues.ipKeys(of: name, in: event).contains { $0 == key }
             case (.field(let name), .ipRange(let range)):
                 return QueryIndexedValues.ipKeys(of: name, in: event).contains { range.contains(key: $0) }
             case (.field(let name), let predicate):
