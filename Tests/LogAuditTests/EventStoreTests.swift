@@ -75,6 +75,50 @@ final class EventStoreTests: XCTestCase {
         XCTAssertEqual(paged.items.map(\.event.seq), [5, 4, 3, 2, 1])
     }
 
+    func testSearchesAcrossBucketsAgreeWithAPlainCount() async throws {
+        // 70,000 events: two buckets of the value index, so counting, paging and lookups cross
+        // a bucket boundary, and a window that cuts the first bucket needs the per-event time check.
+        let clock = TestClock(base)
+        let store = try makeStore(clock: clock)
+        let total = Int(PartitionSchema.bucketSize) + 4_464
+        for start in stride(from: 1, through: total, by: 10_000) {
+            let batch = (start...min(start + 9_999, total)).map { i in
+                LogEvent(time: base + Int64(i) * 1_000, received: base + Int64(i) * 1_000, transport: .udp,
+                         app: "app", message: "n\(i)", fields: ["src_ip": "10.0.\(i % 4).1", "parity": i % 2 == 0 ? "even" : "odd"])
+            }
+            _ = try await store.append(batch)
+        }
+        let everything = try await store.count(all())
+        XCTAssertEqual(everything, total)
+        var evens = all()
+        evens.sql = "e.seq IN (SELECT seq FROM event_field WHERE (name = 'parity' AND value = 'even'))"
+        let evenCount = try await store.count(evens)
+        XCTAssertEqual(evenCount, total / 2)
+
+        // A window from event 60,001 on: part of bucket 0, all of bucket 1.
+        var late = all()
+        late.from = base + 60_001 * 1_000
+        let lateCount = try await store.count(late)
+        XCTAssertEqual(lateCount, total - 60_000)
+        let filtered = try LogSearch.filter(query: "src_ip:10.0.1.0/24", from: late.from, to: .max, units: .any,
+                                            names: StaticQueryNames())
+        let inBlock = try await store.count(filtered)
+        XCTAssertEqual(inBlock, (60_001...total).filter { $0 % 4 == 1 }.count)
+
+        // Newest first across the boundary: the 2,232 even events of bucket 1, then bucket 0 from
+        // its top (65,536 − 2 × 2,238 = 61,060). Both buckets were read for the page, so the
+        // total is exact even above the counting limit.
+        let page = try await store.search(evens, page: PageRequest(offset: 4_470, limit: 5))
+        XCTAssertEqual(page.items.map(\.event.seq), [61_060, 61_058, 61_056, 61_054, 61_052])
+        XCTAssertTrue(page.totalIsExact)
+        XCTAssertEqual(page.total, total / 2)
+        // The first page is the newest events of the newest bucket.
+        let first = try await store.search(evens, page: PageRequest(offset: 0, limit: 5))
+        XCTAssertEqual(first.items.map(\.event.seq), [70_000, 69_998, 69_996, 69_994, 69_992])
+        let top = try await store.topValues(of: "parity", late, limit: 2)
+        XCTAssertEqual(top.map(\.count).reduce(0, +), total - 60_000)
+    }
+
     func testRolloverSealsAndReopenKeepsEverythingVerifiable() async throws {
         let clock = TestClock(base)
         var store = try makeStore(clock: clock)

@@ -22,9 +22,7 @@ extension PartitionedEventStore {
                     break scan
                 }
                 let (sql, arguments) = BucketScope.whereClause(filter, bucket)
-                let matching = try await partition.database.read { db in
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event e WHERE \(sql)", arguments: arguments) ?? 0
-                }
+                let matching = try await Self.count(sql, arguments, filter, bucket, partition)
                 total += matching
                 guard items.count < page.limit, matching > skip else {
                     skip = max(0, skip - matching)
@@ -60,12 +58,20 @@ extension PartitionedEventStore {
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
                 let (sql, arguments) = BucketScope.whereClause(filter, bucket)
-                total += try await partition.database.read { db in
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event e WHERE \(sql)", arguments: arguments) ?? 0
-                }
+                total += try await Self.count(sql, arguments, filter, bucket, partition)
             }
         }
         return total
+    }
+
+    /// Matching events of one bucket; a bucket wholly inside an unfiltered window is counted
+    /// from its seq range without reading it (seq has no gaps).
+    private static func count(_ sql: String, _ arguments: StatementArguments, _ filter: EventFilter,
+                              _ bucket: PartitionBucket, _ partition: Partition) async throws -> Int {
+        if BucketScope.coversWholeBucket(filter, bucket) { return Int(bucket.lastSeq - bucket.firstSeq + 1) }
+        return try await partition.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event e WHERE \(sql)", arguments: arguments) ?? 0
+        }
     }
 
     /// The most frequent values of a field among matching events: header columns directly, decoded
