@@ -2,6 +2,7 @@
 SWIFT ?= swift
 DATA ?= ./anyun-data
 LISTEN ?= 127.0.0.1:8080
+SYSLOG ?= 127.0.0.1:5514
 
 .PHONY: demo test deps test-deps build release bench clean
 
@@ -20,7 +21,7 @@ build: deps
 # Builds, starts the centre with a demo deployment (16 units, 80 systems, 300 hosts) and prints
 # the console URL and the logins.
 demo: release
-	.build/release/anyun server --data $(DATA) --listen $(LISTEN) --demo
+	.build/release/anyun server --data $(DATA) --listen $(LISTEN) --demo --syslog-udp $(SYSLOG) --syslog-tcp $(SYSLOG)
 
 # The whole suite: unit tests, HTTP tests, real-process integration tests, the browser test.
 test: test-deps
