@@ -41,7 +41,7 @@ struct LogAuditWiring {
 
         let rules: RuleSet
         do {
-            rules = try logsConfig.rulesDir.map { try RuleSet.load(directory: URL(fileURLWithPath: $0)) } ?? RuleSet.shipped()
+            rules = try RuleSet.shipped(operatorDirectory: logsConfig.rulesDir.map { URL(fileURLWithPath: $0) })
         } catch {
             throw ConfigError("detection rules: \(error)")
         }

@@ -66,6 +66,11 @@ public struct RuleSet: Sendable {
 
     /// Loads every `.yml`/`.yaml` rule file under a folder, in path order.
     public static func load(directory: URL, mapping: LogsourceMapping? = nil, strict: Bool = false) throws -> RuleSet {
+        try load(sources: sources(in: directory), mapping: mapping, strict: strict)
+    }
+
+    /// The rule files under a folder, in path order, each named by its path below the folder.
+    static func sources(in directory: URL) throws -> [Source] {
         let fm = FileManager.default
         guard let walker = fm.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else {
             throw RuleLoadError(origin: directory.path, problem: "cannot read the rule folder")
@@ -86,7 +91,19 @@ public struct RuleSet: Sendable {
                 throw RuleLoadError(origin: relative, problem: "cannot read: \(error.localizedDescription)")
             }
         }
-        return try load(sources: sources, mapping: mapping, strict: strict)
+        return sources
+    }
+
+    /// The shipped pack plus an operator's own rules, loaded as one pack so their correlations
+    /// may build on shipped rules. An operator rule whose log source has no mapping is skipped
+    /// (listed in `skipped`), not fatal: one bad local rule must not stop detection.
+    public static func shipped(operatorDirectory: URL?) throws -> RuleSet {
+        guard let operatorDirectory else { return try shipped() }
+        guard let dir = ShippedRules.directory?.appendingPathComponent("sigma") else {
+            throw RuleLoadError(origin: "Rules/sigma", problem: "the shipped rules are missing from the bundle")
+        }
+        let own = try sources(in: operatorDirectory).map { Source(origin: "\(operatorDirectory.lastPathComponent)/\($0.origin)", text: $0.text) }
+        return try load(sources: try sources(in: dir) + own, mapping: try LogsourceMapping.shipped(), strict: false)
     }
 
     /// The rule pack shipped with anyun (`Rules/sigma`), with the shipped mapping.
