@@ -58,7 +58,8 @@ struct LogAuditWiring {
         }
         let registry = registry
         pipelineConfiguration.unitName = { registry.unitName($0) }
-        pipeline = DetectionPipeline(engine: DetectionEngine(rules: rules), alerts: alerts, dispatcher: dispatcher,
+        let seen = try SQLiteSeenValuesStore(path: dataDirectory.appendingPathComponent("seen-values.sqlite").path)
+        pipeline = DetectionPipeline(engine: DetectionEngine(rules: rules, seenValues: seen), alerts: alerts, dispatcher: dispatcher,
                                      configuration: pipelineConfiguration, logger: logger)
     }
 
