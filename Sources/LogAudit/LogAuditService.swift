@@ -57,6 +57,17 @@ public final class LogAuditService: Sendable {
         try await writer.submit(events.map(interpreter.prepare))
     }
 
+    /// Follows the kernel's drop count on the UDP listeners until cancelled, so losses before
+    /// anyun reads a datagram show in `/metrics` and on the console too.
+    public func watchKernelDrops(every interval: Duration = .seconds(5)) async {
+        let ports = Set(listeners.withLock { $0?.boundUDP.map(\.port) ?? [] })
+        guard !ports.isEmpty else { return }
+        while !Task.isCancelled {
+            if let total = KernelUDPDrops.total(ports: ports) { stats.kernelDrops(total: total) }
+            do { try await Task.sleep(for: interval) } catch { break }
+        }
+    }
+
     /// Periodic work until cancelled: checkpoints of open days, sealing finished days, retention.
     public func runMaintenance() async {
         var lastRetention = ContinuousClock.now - .seconds(86_400)

@@ -93,6 +93,7 @@ struct LogAuditRunner: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await wiring.pipeline.run() }
             group.addTask { await wiring.logs.runMaintenance() }
+            group.addTask { await wiring.logs.watchKernelDrops() }
             group.addTask { await refreshRegistry() }
             try? await gracefulShutdown()
             await wiring.logs.shutdown()

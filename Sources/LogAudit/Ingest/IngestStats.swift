@@ -9,6 +9,8 @@ public final class IngestStats: Sendable {
     private let openConnections = Atomic<Int>(0)
     private let refusedConnections = Atomic<Int>(0)
     private let framingErrors = Atomic<Int>(0)
+    private let kernelDropped = Atomic<Int>(0)
+    private let kernelDroppedCounter = Counter(label: "anyun_syslog_udp_kernel_dropped_total")
 
     private let receivedCounter: [LogTransportLabel: Counter]
     private let droppedCounter = Counter(label: "anyun_syslog_udp_dropped_total")
@@ -32,13 +34,16 @@ public final class IngestStats: Sendable {
         public var openConnections: Int
         public var refusedConnections: Int
         public var framingErrors: Int
+        /// Datagrams the kernel dropped before anyun could read them (receive buffer full).
+        public var udpKernelDropped: Int
     }
 
     public var snapshot: Snapshot {
         Snapshot(udpReceived: udpReceived.load(ordering: .relaxed), udpDropped: udpDropped.load(ordering: .relaxed),
                  streamReceived: streamReceived.load(ordering: .relaxed), openConnections: openConnections.load(ordering: .relaxed),
                  refusedConnections: refusedConnections.load(ordering: .relaxed),
-                 framingErrors: framingErrors.load(ordering: .relaxed))
+                 framingErrors: framingErrors.load(ordering: .relaxed),
+                 udpKernelDropped: kernelDropped.load(ordering: .relaxed))
     }
 
     func receivedUDP(_ count: Int) {
@@ -67,6 +72,12 @@ public final class IngestStats: Sendable {
         }
         connectionsGauge.record(now)
         return true
+    }
+
+    /// Takes the kernel's running drop count for the listeners' sockets; counts what is new.
+    func kernelDrops(total: Int) {
+        let before = kernelDropped.exchange(total, ordering: .relaxed)
+        if total > before { kernelDroppedCounter.increment(by: total - before) }
     }
 
     func framingError() {

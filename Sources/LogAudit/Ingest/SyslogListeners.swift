@@ -97,6 +97,10 @@ public final class SyslogListeners: Sendable {
                         }
                         .bind(host: spec.host, port: spec.port).get()
                 }
+                // Above net.core.rmem_max only with CAP_NET_ADMIN; without it the smaller buffer stays.
+                _ = try? await channel.setOption(
+                    ChannelOptions.Types.SocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: SO_RCVBUFFORCE)),
+                    value: 8 * 1024 * 1024).get()
                 channels.append(channel)
                 udp.append(bound(channel, spec))
             }

@@ -187,6 +187,7 @@ enum SituationPage {
             let c = services.logs.stats.snapshot
             ingest = Ingest(counters: [Counter(label: "UDP 接收", value: c.udpReceived, warn: false),
                         Counter(label: "UDP 丢弃（队列满）", value: c.udpDropped, warn: c.udpDropped > 0),
+                        Counter(label: "UDP 丢弃（内核缓冲区满）", value: c.udpKernelDropped, warn: c.udpKernelDropped > 0),
                         Counter(label: "TCP/TLS 接收", value: c.streamReceived, warn: false),
                         Counter(label: "当前连接数", value: c.openConnections, warn: false),
                         Counter(label: "拒绝的连接（超过上限）", value: c.refusedConnections, warn: c.refusedConnections > 0),
