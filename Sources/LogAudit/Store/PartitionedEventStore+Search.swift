@@ -81,8 +81,16 @@ extension PartitionedEventStore {
         var counts: [String: Int] = [:]
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                let pairs = try await partition.database.read { db in
-                    try Self.valueCounts(of: field, filter, bucket, db)
+                let cacheable = BucketScope.coversWholeBucket(filter, bucket) && BucketAggregateCache.isFull(bucket)
+                let key = BucketAggregateCache.Key(day: partition.day.description, bucket: bucket.id, field: field)
+                let pairs: [ValueCount]
+                if cacheable, let cached = aggregates.counts(key) {
+                    pairs = cached
+                } else {
+                    pairs = try await partition.database.read { db in
+                        try Self.valueCounts(of: field, filter, bucket, db)
+                    }
+                    if cacheable { aggregates.store(pairs, for: key) }
                 }
                 for pair in pairs { counts[pair.value, default: 0] += pair.count }
             }

@@ -14,6 +14,7 @@ public actor PartitionedEventStore: EventStore {
     let manifest: LogManifest
     private let now: @Sendable () -> Int64
     var partitions: [Day: Partition] = [:]
+    let aggregates = BucketAggregateCache()
 
     /// Opens (or creates) the store in `directory`, opening every partition file found there.
     public init(directory: URL, key: LogChainKey, signer: any LogSealSigner,
