@@ -58,14 +58,14 @@ final class LogConsoleBrowserTests: XCTestCase {
             try await browser.type("#totp", try AnyunBinary.run(["totp", "--data", server.dataDirectory.path, "--user", "secadmin"])
                 .stdout.trimmingCharacters(in: .whitespacesAndNewlines))
             try await browser.click("button[type=submit]")
-            let overview = try await browser.pageText
+            let overview = try await browser.pageText(containing: "态势感知")
             XCTAssertTrue(overview.contains("日志审计") && overview.contains("态势感知") && overview.contains("日志检索"), overview)
 
             // 日志检索: type the query as a person would.
             try await browser.open(server.baseURL.appendingPathComponent("logs"))
             try await browser.type("#q", "src_ip:\(attacker)")
             try await browser.click("form.log-search button[type=submit]")
-            let results = try await browser.pageText
+            let results = try await browser.pageText(containing: "共 5 条")
             XCTAssertTrue(results.contains("共 5 条"), results)
             XCTAssertTrue(results.contains("Failed password for root from \(attacker)"), results)
             XCTAssertTrue(results.contains("时间分布") && results.contains("来源地址"), results)
@@ -74,7 +74,7 @@ final class LogConsoleBrowserTests: XCTestCase {
             try await browser.screenshot(to: shots.appendingPathComponent("1-search.png"))
 
             try await browser.click("a.message-link")
-            let event = try await browser.pageText
+            let event = try await browser.pageText(containing: "事件详情")
             XCTAssertTrue(event.contains("事件详情") && event.contains("原始消息") && event.contains(hostname), event)
             XCTAssertTrue(event.contains("src_ip") && event.contains(attacker), event)
             try await browser.screenshot(to: shots.appendingPathComponent("2-event.png"))
@@ -94,13 +94,13 @@ final class LogConsoleBrowserTests: XCTestCase {
             try await browser.type("#note", "已在边界防火墙封禁 \(attacker)")
             try await browser.screenshot(to: shots.appendingPathComponent("5-alert-detail.png"))
             try await browser.click("button[value=acknowledge]")
-            let acknowledged = try await browser.pageText
+            let acknowledged = try await browser.pageText(containing: "告警已确认")
             XCTAssertTrue(acknowledged.contains("告警已确认") && acknowledged.contains("已确认"), acknowledged)
             try await browser.screenshot(to: shots.appendingPathComponent("6-alert-acknowledged.png"))
 
             // The alert's own link leads to its events.
             try await browser.click(".page-actions a.button")
-            let related = try await browser.pageText
+            let related = try await browser.pageText(containing: "共 5 条")
             XCTAssertTrue(related.contains("共 5 条"), related)
 
             // 态势感知.

@@ -73,6 +73,19 @@ final class WebDriver: @unchecked Sendable {
         }
     }
 
+    /// The page's text once it contains `needle`: after a click the old page is still there for
+    /// a moment, and reading it at once races the navigation on a loaded machine.
+    func pageText(containing needle: String, timeout: Duration = .seconds(15)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var text = ""
+        while ContinuousClock.now < deadline {
+            text = (try? await pageText) ?? ""
+            if text.contains(needle) { return text }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return text
+    }
+
     /// The id of the first element matching a CSS selector.
     func element(_ css: String) async throws -> String {
         let reply = try await call("POST", "session/\(session)/element", ["using": "css selector", "value": css])
