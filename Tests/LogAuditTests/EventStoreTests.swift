@@ -34,6 +34,10 @@ final class EventStoreTests: XCTestCase {
         EventFilter(from: 0, to: Int64.max, units: unit)
     }
 
+    private func query(_ text: String, from: Int64 = 0) throws -> EventFilter {
+        try LogSearch.filter(query: text, from: from, to: .max, units: .any, names: StaticQueryNames())
+    }
+
     func testAppendSearchAndAggregate() async throws {
         let clock = TestClock(base)
         let store = try makeStore(clock: clock)
@@ -51,17 +55,14 @@ final class EventStoreTests: XCTestCase {
         let nobody = try await store.count(all(unit: .none))
         XCTAssertEqual(nobody, 0)
 
-        var cidr = all()
-        cidr.sql = "e.seq IN (SELECT seq FROM event_field WHERE name = 'src_ip#ip' AND value BETWEEN ? AND ?)"
-        cidr.arguments = [IPKey.hex("192.168.0.1")!, IPKey.hex("192.168.0.2")!]
-        let inBlock = try await store.count(cidr)
+        let inBlock = try await store.count(query("src_ip:[192.168.0.1 TO 192.168.0.2]"))
         XCTAssertEqual(inBlock, 40)
 
-        var text = all()
-        text.sql = "e.seq IN (SELECT rowid FROM event_fts WHERE event_fts MATCH ?)"
-        text.arguments = ["\"number 42\""]
-        let found = try await store.search(text, page: PageRequest(offset: 0, limit: 5))
+        let found = try await store.search(query("\"number 42\""), page: PageRequest(offset: 0, limit: 5))
         XCTAssertEqual(found.items.map(\.event.seq), [42])
+        XCTAssertEqual(found.total, 1, "a phrase is confirmed on the events, not just by its words")
+        let words = try await store.count(query("number 42"))
+        XCTAssertEqual(words, 1)
 
         let top = try await store.topValues(of: "user", all(), limit: 2)
         XCTAssertEqual(top, [ValueCount(value: "u0", count: 25), ValueCount(value: "u1", count: 25)])
@@ -90,8 +91,7 @@ final class EventStoreTests: XCTestCase {
         }
         let everything = try await store.count(all())
         XCTAssertEqual(everything, total)
-        var evens = all()
-        evens.sql = "e.seq IN (SELECT seq FROM event_field WHERE (name = 'parity' AND value = 'even'))"
+        let evens = try query("parity:even")
         let evenCount = try await store.count(evens)
         XCTAssertEqual(evenCount, total / 2)
 
@@ -155,6 +155,11 @@ final class EventStoreTests: XCTestCase {
 
     // MARK: tampering
 
+    private func editBlock(containing seq: Int64, file: String = "2026-11-25.db",
+                           _ edit: (inout [PartitionTampering.Entry]) -> Void) throws {
+        try PartitionTampering.editBlock(directory.appendingPathComponent(file), containing: seq, edit)
+    }
+
     private func tamper(_ sql: String, file: String = "2026-11-25.db") throws {
         let url = directory.appendingPathComponent(file)
         try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: url.path)
@@ -180,35 +185,29 @@ final class EventStoreTests: XCTestCase {
 
     func testAlteredEventIsNamed() async throws {
         let clock = try await storeWithTenEvents(seal: false)
-        try tamper("UPDATE event SET message = 'nothing happened' WHERE seq = 4")
+        try editBlock(containing: 4) { $0[3].record.message = "nothing happened" }
         let found = try await problems(clock)
         XCTAssertEqual(found, [.altered(day: "2026-11-25", seq: 4)])
     }
 
     func testDeletedEventIsNamed() async throws {
         let clock = try await storeWithTenEvents(seal: true)
-        try tamper("DELETE FROM event WHERE seq = 7")
+        try editBlock(containing: 7) { $0.removeAll { $0.record.seq == 7 } }
         let found = try await problems(clock)
         XCTAssertEqual(found, [.missing(day: "2026-11-25", seqs: 7...7)])
     }
 
     func testSwappedEventsAreReported() async throws {
         let clock = try await storeWithTenEvents(seal: false)
-        try tamper("""
-            UPDATE event SET seq = -1 WHERE seq = 3;
-            UPDATE event SET seq = 3 WHERE seq = 4;
-            UPDATE event SET seq = 4 WHERE seq = -1;
-            """)
+        try editBlock(containing: 3) { $0.swapAt(2, 3) }
         let found = try await problems(clock)
         XCTAssertEqual(found, [.reordered(day: "2026-11-25", seq: 3)])
     }
 
     func testCutOffTailIsDetectedByTheCheckpoint() async throws {
         let clock = try await storeWithTenEvents(seal: false)
-        try tamper("""
-            DELETE FROM event WHERE seq > 8;
-            UPDATE partition_meta SET count = 8;
-            """)
+        try editBlock(containing: 9) { $0.removeAll { $0.record.seq > 8 } }
+        try tamper("UPDATE partition_meta SET count = 8")
         let found = try await problems(clock)
         XCTAssertEqual(found, [.truncated(day: "2026-11-25", expected: 10, found: 8)])
     }
@@ -217,7 +216,7 @@ final class EventStoreTests: XCTestCase {
         // Someone who can write the file rewrites an event and recomputes the public SM3 chain:
         // the keyed link and the seal still expose it.
         let clock = try await storeWithTenEvents(seal: true)
-        try tamper("UPDATE event SET fields = '{\"user\":\"nobody\"}' WHERE seq = 2")
+        try editBlock(containing: 2) { $0[1].record.fields = #"{"user":"nobody"}"# }
         let found = try await problems(clock)
         XCTAssertEqual(found, [.altered(day: "2026-11-25", seq: 2)])
     }

@@ -52,11 +52,9 @@ final class LogArchiveTests: XCTestCase {
         XCTAssertTrue(clean.isIntact, "\(clean.problems)")
         XCTAssertEqual(clean.eventCount, 20)
 
-        let file = export.appendingPathComponent("2026-11-26.db")
-        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: file.path)
-        let queue = try DatabaseQueue(path: file.path)
-        try await queue.write { try $0.execute(sql: "UPDATE event SET message = 'edited' WHERE seq = 5") }
-        try queue.close()
+        try PartitionTampering.editBlock(export.appendingPathComponent("2026-11-26.db"), containing: 5) {
+            $0[$0.firstIndex { $0.record.seq == 5 }!].record.message = "edited"
+        }
         let edited = try LogExport.verify(directory: export, verifier: verifier)
         XCTAssertEqual(edited.problems, [.sealMismatch(day: "2026-11-26")], "without the chain key the seal still catches the edit")
 
@@ -90,11 +88,9 @@ final class LogArchiveTests: XCTestCase {
 
         // A tampered archive is refused and the live store is left as it was.
         try await store.archive(day: Day("2026-11-26")!, to: archive)
-        let file = archive.appendingPathComponent("2026-11-26.db")
-        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: file.path)
-        let queue = try DatabaseQueue(path: file.path)
-        try await queue.write { try $0.execute(sql: "DELETE FROM event WHERE seq = 2") }
-        try queue.close()
+        try PartitionTampering.editBlock(archive.appendingPathComponent("2026-11-26.db"), containing: 2) {
+            $0.removeAll { $0.record.seq == 2 }
+        }
         do {
             try await store.restore(day: Day("2026-11-26")!, from: archive)
             XCTFail("a tampered archive must be refused")

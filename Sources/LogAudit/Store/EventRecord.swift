@@ -78,11 +78,12 @@ struct EventRecord: Sendable, Equatable {
                  unitID: unitID, systemID: systemID, hostID: hostID)
     }
 
-    /// Each column in schema order: a type byte, then for text a 4-byte length and the UTF-8
-    /// bytes, for integers 8 bytes big-endian. Unambiguous, so no two rows share an encoding.
+    /// Each column in schema order: a tag byte (0 absent, 1 integer, 2 text), then for integers a
+    /// zigzag varint, for text a varint length and the UTF-8 bytes. Unambiguous, so no two
+    /// records share an encoding; it is both what the chain hashes and what a block stores.
     var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(64 + message.utf8.count + fields.utf8.count)
+        out.reserveCapacity(48 + message.utf8.count + fields.utf8.count)
         for value in [seq, ts, received, transport] { Self.put(value, into: &out) }
         Self.put(source, into: &out)
         Self.put(facility, into: &out)
@@ -96,17 +97,62 @@ struct EventRecord: Sendable, Equatable {
         return out
     }
 
+    init?(canonical bytes: [UInt8]) {
+        guard let record = bytes.withUnsafeBytes({ EventRecord(canonical: $0) }) else { return nil }
+        self = record
+    }
+
+    /// Reads back what `canonicalBytes` wrote; nil when the bytes are not a whole record.
+    init?(canonical bytes: UnsafeRawBufferPointer) {
+        var reader = ByteReader(bytes)
+        do throws(ByteReader.Malformed) {
+            func int() throws(ByteReader.Malformed) -> Int64? {
+                switch try reader.byte() {
+                case 0: return nil
+                case 1: return try reader.signed()
+                default: throw ByteReader.Malformed()
+                }
+            }
+            func text() throws(ByteReader.Malformed) -> String? {
+                switch try reader.byte() {
+                case 0: return nil
+                case 2:
+                    let count = try reader.varint()
+                    guard count <= UInt64(Int32.max) else { throw ByteReader.Malformed() }
+                    return String(decoding: try reader.take(Int(count)), as: UTF8.self)
+                default: throw ByteReader.Malformed()
+                }
+            }
+            func required<T>(_ value: T?) throws(ByteReader.Malformed) -> T {
+                guard let value else { throw ByteReader.Malformed() }
+                return value
+            }
+            let seq = try required(int()), ts = try required(int()), received = try required(int())
+            let transport = try required(int())
+            let source = try text(), facility = try int(), severity = try int()
+            let host = try text(), app = try text(), procid = try text(), msgid = try text()
+            let message = try required(text()), fields = try required(text()), decoder = try text()
+            let flags = try required(int())
+            let unitID = try int(), systemID = try int(), hostID = try int()
+            guard reader.isAtEnd else { return nil }
+            self.init(seq: seq, ts: ts, received: received, transport: transport, source: source, facility: facility,
+                      severity: severity, host: host, app: app, procid: procid, msgid: msgid, message: message,
+                      fields: fields, decoder: decoder, flags: flags, unitID: unitID, systemID: systemID, hostID: hostID)
+        } catch {
+            return nil
+        }
+    }
+
     private static func put(_ value: Int64?, into out: inout [UInt8]) {
         guard let value else { out.append(0); return }
         out.append(1)
-        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
+        Varint.put(signed: value, into: &out)
     }
 
     private static func put(_ value: String?, into out: inout [UInt8]) {
-        guard let value else { out.append(0); return }
+        guard var value else { out.append(0); return }
         out.append(2)
-        let count = UInt32(truncatingIfNeeded: value.utf8.count)
-        withUnsafeBytes(of: count.bigEndian) { out.append(contentsOf: $0) }
-        out.append(contentsOf: value.utf8)
+        Varint.put(UInt64(value.utf8.count), into: &out)
+        value.withUTF8 { out.append(contentsOf: $0) }
     }
 }

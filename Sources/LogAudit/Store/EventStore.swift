@@ -1,5 +1,4 @@
 import AnyunCore
-import GRDB
 
 /// Where events are kept: appended in batches (durable when the call returns), searched,
 /// aggregated, verified, and dropped or archived by whole days.
@@ -19,19 +18,23 @@ public struct EventBatchReceipt: Sendable, Equatable {
     public var seqs: ClosedRange<Int64>
 }
 
-/// Which events a search means: a compiled query, a time window and the caller's tenant scope.
+/// Which events a search means: a parsed query with what its meaning depends on (names, `now`),
+/// a time window and the caller's tenant scope.
 public struct EventFilter: Sendable {
-    /// A WHERE fragment over table `event` aliased `e` (see `PartitionSchema`), or nil for all.
-    public var sql: String?
-    public var arguments: StatementArguments
+    public var query: SearchQuery
+    public var context: QueryContext
     /// Event time window in microseconds, inclusive.
     public var from: Int64
     public var to: Int64
     public var units: UnitFilter
+    /// When set, only events stored by then: the last `seq` of each day at that moment (see
+    /// `PartitionedEventStore.seqSnapshot`); days missing from it are left out. Lets a long
+    /// export page through a fixed set while events keep arriving.
+    public var seqLimits: [Day: Int64]?
 
-    public init(sql: String? = nil, arguments: StatementArguments = [], from: Int64, to: Int64, units: UnitFilter) {
-        self.sql = sql
-        self.arguments = arguments
+    public init(query: SearchQuery = .all, context: QueryContext = QueryContext(), from: Int64, to: Int64, units: UnitFilter) {
+        self.query = query
+        self.context = context
         self.from = from
         self.to = to
         self.units = units

@@ -6,33 +6,38 @@ import Synchronization
 /// One day of events in its own SQLite file (`DATA/logs/2026-11-25.db`, days in Beijing time).
 ///
 /// While a partition is open it is written in WAL mode with `synchronous = FULL`, so a batch is on
-/// disk before `append` returns. Once sealed it is switched to a single read-only file, ready to be
-/// archived or compressed; dropping a day for retention is deleting one file.
+/// disk before `append` returns. Once sealed it is switched to a single read-only file; compaction
+/// later rewrites it with compressed blocks. Dropping a day for retention is deleting one file.
 final class Partition: Sendable {
     let day: Day
     let url: URL
     let database: any DatabaseWriter
-    private let state: Mutex<State>
+    let state: Mutex<State>
+    let openIndexes: Mutex<MemoryIndexes>
+    let blocks = BlockCache()
 
     struct State: Sendable {
         var chain: EventChain
         var minTS: Int64?
         var maxTS: Int64?
         var seal: PartitionSeal?
+        var compacted = false
     }
 
     var chain: EventChain { state.withLock { $0.chain } }
     var seal: PartitionSeal? { state.withLock { $0.seal } }
     var isSealed: Bool { seal != nil }
+    var isCompacted: Bool { state.withLock { $0.compacted } }
     var timeBounds: (min: Int64, max: Int64)? {
         state.withLock { s in s.minTS.flatMap { min in s.maxTS.map { (min, $0) } } }
     }
 
-    private init(day: Day, url: URL, database: any DatabaseWriter, state: State) {
+    private init(day: Day, url: URL, database: any DatabaseWriter, state: State, openIndexes: MemoryIndexes) {
         self.day = day
         self.url = url
         self.database = database
         self.state = Mutex(state)
+        self.openIndexes = Mutex(openIndexes)
     }
 
     static func fileName(for day: Day) -> String { "\(day).db" }
@@ -50,10 +55,11 @@ final class Partition: Sendable {
                 sql: "INSERT INTO partition_meta (id, day, format, count, head_mac, head_digest) VALUES (1, ?, ?, 0, ?, ?)",
                 arguments: [day.description, PartitionSchema.format, Data(EventChain.genesis.mac), Data(EventChain.genesis.digest)])
         }
-        return Partition(day: day, url: url, database: pool, state: State(chain: .genesis))
+        return Partition(day: day, url: url, database: pool, state: State(chain: .genesis), openIndexes: MemoryIndexes())
     }
 
-    /// Opens an existing partition: sealed ones read-only, open ones for appending.
+    /// Opens an existing partition: sealed ones read-only, open ones for appending. Buckets whose
+    /// index was not stored (the open bucket at a crash) are indexed again from their events.
     static func open(url: URL) throws -> Partition {
         let probe = try DatabaseQueue(path: url.path, configuration: readOnlyConfiguration())
         let meta = try probe.read { try PartitionMeta.load($0) }
@@ -62,8 +68,12 @@ final class Partition: Sendable {
         let database: any DatabaseWriter = meta.seal == nil
             ? try DatabasePool(path: url.path, configuration: writableConfiguration())
             : try DatabaseQueue(path: url.path, configuration: readOnlyConfiguration())
-        return Partition(day: day, url: url, database: database,
-                         state: State(chain: meta.chain, minTS: meta.minTS, maxTS: meta.maxTS, seal: meta.seal))
+        let partition = Partition(day: day, url: url, database: database,
+                                  state: State(chain: meta.chain, minTS: meta.minTS, maxTS: meta.maxTS, seal: meta.seal,
+                                               compacted: meta.compacted),
+                                  openIndexes: MemoryIndexes(unstored: try database.read { try PartitionIndexing.rebuildUnindexed($0) }))
+        if meta.seal == nil { try partition.storeFullIndexes() }
+        return partition
     }
 
     private static func writableConfiguration() -> Configuration {
@@ -82,42 +92,11 @@ final class Partition: Sendable {
         return config
     }
 
-    /// Appends events in the order given and returns their sequence numbers. The batch is one
-    /// transaction: on any error (disk full, I/O) nothing of it is stored and the chain head stays.
-    func append(_ events: [LogEvent], key: LogChainKey) throws -> ClosedRange<Int64> {
-        guard !events.isEmpty else { throw LogStoreError.emptyBatch }
-        return try database.writeWithoutTransaction { db in
-            let before = state.withLock { $0 }
-            guard before.seal == nil else { throw LogStoreError.partitionSealed(day: day.description) }
-            var after = before
-            try db.inTransaction {
-                let writer = try PartitionRowWriter(db)
-                var buckets: [Int64: BucketRange] = [:]
-                var hosts: [Int64: Int64] = [:]
-                for event in events {
-                    let record = EventRecord(event, seq: after.chain.count + 1)
-                    after.chain.append(record.canonicalBytes, keyed: key.base)
-                    try writer.insert(record, fields: event.fields, mac: after.chain.storedMAC)
-                    after.minTS = Swift.min(after.minTS ?? record.ts, record.ts)
-                    after.maxTS = Swift.max(after.maxTS ?? record.ts, record.ts)
-                    buckets[PartitionSchema.bucket(of: record.seq), default: BucketRange(
-                        firstSeq: record.seq, lastSeq: record.seq, minTS: record.ts, maxTS: record.ts)].add(seq: record.seq, ts: record.ts)
-                    if let host = record.hostID { hosts[host] = Swift.max(hosts[host] ?? 0, record.received) }
-                }
-                try writer.finishBatch(buckets: buckets, hosts: hosts)
-                try db.execute(
-                    sql: "UPDATE partition_meta SET count = ?, head_mac = ?, head_digest = ?, min_ts = ?, max_ts = ? WHERE id = 1",
-                    arguments: [after.chain.count, Data(after.chain.mac), Data(after.chain.digest), after.minTS, after.maxTS])
-                return .commit
-            }
-            state.withLock { $0 = after }
-            return (before.chain.count + 1)...after.chain.count
-        }
-    }
-
-    /// Signs the partition's chain heads and turns the file into a read-only single file.
+    /// Signs the partition's chain heads and turns the file into a read-only single file; the
+    /// index of the last, partly filled bucket is stored first.
     func close(signer: any LogSealSigner, at time: Int64) throws -> PartitionSeal {
         if let seal { return seal }
+        try storeIndexes(includingOpen: true)
         let current = state.withLock { $0 }
         let seal = try PartitionSeal.make(day: day, chain: current.chain, minTS: current.minTS, maxTS: current.maxTS,
                                           sealedAt: time, signer: signer)
@@ -132,5 +111,18 @@ final class Partition: Sendable {
 
     func closeConnections() throws {
         try database.close()
+    }
+}
+
+/// The bucket indexes a partition holds in memory.
+struct MemoryIndexes: Sendable {
+    /// Buckets whose `posting` rows are not written yet: the open one, and after a crash or on a
+    /// read-only file whatever was left unindexed.
+    var unstored: [Int64: BucketIndexBuilder] = [:]
+    /// The bucket stored last: a reader whose snapshot began before that commit still finds it.
+    var recentlyStored: BucketIndexBuilder?
+
+    func builder(for bucket: Int64) -> BucketIndexBuilder? {
+        unstored[bucket] ?? (recentlyStored?.bucket == bucket ? recentlyStored : nil)
     }
 }

@@ -9,10 +9,11 @@ struct PartitionMeta {
     var minTS: Int64?
     var maxTS: Int64?
     var seal: PartitionSeal?
+    var compacted: Bool
 
     static func load(_ db: Database) throws -> PartitionMeta {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT day, format, count, head_mac, head_digest, min_ts, max_ts, sealed_at, seal FROM partition_meta WHERE id = 1
+            SELECT day, format, count, head_mac, head_digest, min_ts, max_ts, sealed_at, seal, compacted FROM partition_meta WHERE id = 1
             """) else {
             throw LogStoreError.corruptPartition(file: db.description, reason: "no partition_meta row")
         }
@@ -27,6 +28,6 @@ struct PartitionMeta {
             seal = PartitionSeal(day: day, count: chain.count, mac: chain.mac, digest: chain.digest, minTS: minTS,
                                  maxTS: maxTS, sealedAt: sealedAt, signature: [UInt8](signature))
         }
-        return PartitionMeta(day: day, format: format, chain: chain, minTS: minTS, maxTS: maxTS, seal: seal)
+        return PartitionMeta(day: day, format: format, chain: chain, minTS: minTS, maxTS: maxTS, seal: seal, compacted: row[9])
     }
 }

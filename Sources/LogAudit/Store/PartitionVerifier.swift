@@ -2,7 +2,7 @@ import AnyunCrypto
 import Foundation
 import GRDB
 
-/// Recomputes a partition's chains from its rows and compares them with the stored links, the
+/// Recomputes a partition's chains from its stored events and compares them with the stored links, the
 /// header, the seal and the newest checkpoint.
 ///
 /// With the chain key (the centre) every row's keyed link is checked, so the first altered,
@@ -25,24 +25,34 @@ struct PartitionVerifier {
         let meta = try PartitionMeta.load(db)
         var result = PartitionVerification(day: meta.day, events: 0, sealed: meta.seal != nil, problem: nil)
         var chain = EventChain.genesis
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(EventColumns.list), mac FROM event ORDER BY seq")
-        var pending: (record: EventRecord, mac: [UInt8])?
-        func nextRow() throws -> (record: EventRecord, mac: [UInt8])? {
-            if let row = pending { pending = nil; return row }
-            guard let row = try rows.next() else { return nil }
-            return (EventColumns.record(row), [UInt8](row[EventColumns.count] as Data))
-        }
-        while let (record, storedMAC) = try nextRow() {
+        var entries = try StoredEntries(db: db)
+        while let entry = try entries.next() {
             let expectedSeq = chain.count + 1
+            guard case .event(let bytes, let storedMAC) = entry, let record = EventRecord(canonical: bytes) else {
+                if case .unreadable(let firstSeq) = entry, firstSeq > expectedSeq {
+                    result.problem = .missing(day: meta.day, seqs: expectedSeq...(firstSeq - 1))
+                } else {
+                    result.problem = .altered(day: meta.day, seq: expectedSeq)
+                }
+                break
+            }
+            // Each record names its own position; a gap means events were taken out, unless the
+            // next one is the event that belongs here (two were swapped).
             if record.seq != expectedSeq {
-                result.problem = .missing(day: meta.day, seqs: expectedSeq...(record.seq - 1))
+                if isSwapped(chain: chain, next: try entries.next()) {
+                    result.problem = .reordered(day: meta.day, seq: expectedSeq)
+                } else if record.seq > expectedSeq {
+                    result.problem = .missing(day: meta.day, seqs: expectedSeq...(record.seq - 1))
+                } else {
+                    result.problem = .altered(day: meta.day, seq: expectedSeq)
+                }
                 break
             }
             var candidate = chain
-            candidate.append(record.canonicalBytes, keyed: keyBase)
-            if let key, candidate.storedMAC != storedMAC {
-                result.problem = try isSwapped(chain: chain, next: nextRow(), key: key, pendingSink: &pending)
-                    ? .reordered(day: meta.day, seq: record.seq) : .altered(day: meta.day, seq: record.seq)
+            candidate.append(bytes, key: key)
+            if key != nil, candidate.storedMAC != storedMAC {
+                result.problem = isSwapped(chain: chain, next: try entries.next())
+                    ? .reordered(day: meta.day, seq: expectedSeq) : .altered(day: meta.day, seq: expectedSeq)
                 break
             }
             chain = candidate
@@ -53,18 +63,14 @@ struct PartitionVerifier {
         return result
     }
 
-    private var keyBase: HMACSM3 { key?.base ?? LogChainKey(secret: []).base }
-
-    /// True when the next row, chained at this position, carries this position's link: the two
-    /// rows were swapped.
-    private func isSwapped(chain: EventChain, next: (record: EventRecord, mac: [UInt8])?, key: LogChainKey,
-                           pendingSink: inout (record: EventRecord, mac: [UInt8])?) throws -> Bool {
-        guard var next else { return false }
-        pendingSink = next
-        next.record.seq = chain.count + 1
+    /// True when the next entry, relabelled and chained at this position, carries its own stored
+    /// link: it was made here, so the two events were swapped.
+    private func isSwapped(chain: EventChain, next: StoredEntries.Entry?) -> Bool {
+        guard let key, case .event(let bytes, let mac)? = next, var record = EventRecord(canonical: bytes) else { return false }
+        record.seq = chain.count + 1
         var moved = chain
-        moved.append(next.record.canonicalBytes, keyed: key.base)
-        return moved.storedMAC == next.mac
+        moved.append(record.canonicalBytes, key: key)
+        return moved.storedMAC == mac
     }
 
     private func checkHeads(meta: PartitionMeta, recomputed chain: EventChain,
@@ -93,14 +99,34 @@ struct PartitionVerifier {
     }
 }
 
-/// The `event` columns in schema order, read back into an `EventRecord`.
-enum EventColumns {
-    static let list = "seq, ts, received, transport, source, facility, severity, host, app, procid, msgid, message, fields, decoder, flags, unit_id, system_id, host_id"
-    static let count = 18
+/// The stored events of a partition in block order.
+private struct StoredEntries {
+    enum Entry {
+        case event(bytes: [UInt8], mac: [UInt8])
+        /// A block that does not decode (edited, truncated or corrupt), starting at `firstSeq`.
+        case unreadable(firstSeq: Int64)
+    }
 
-    static func record(_ row: Row) -> EventRecord {
-        EventRecord(seq: row[0], ts: row[1], received: row[2], transport: row[3], source: row[4], facility: row[5],
-                    severity: row[6], host: row[7], app: row[8], procid: row[9], msgid: row[10], message: row[11],
-                    fields: row[12], decoder: row[13], flags: row[14], unitID: row[15], systemID: row[16], hostID: row[17])
+    let rows: RowCursor
+    var block: EventBlock?
+    var index = 0
+
+    init(db: Database) throws {
+        rows = try Row.fetchCursor(db, sql: "SELECT first_seq, last_seq, codec, data FROM event_block ORDER BY first_seq")
+    }
+
+    mutating func next() throws -> Entry? {
+        while block == nil || index >= block!.count {
+            guard let row = try rows.next() else { return nil }
+            let first: Int64 = row[0], last: Int64 = row[1]
+            guard last >= first, let decoded = try? EventBlock(firstSeq: first, expected: Int(last - first + 1), codec: row[2],
+                                                               data: [UInt8](row[3] as Data)) else {
+                return .unreadable(firstSeq: first)
+            }
+            block = decoded
+            index = 0
+        }
+        defer { index += 1 }
+        return .event(bytes: Array(block!.recordBytes(at: index)), mac: Array(block!.mac(at: index)))
     }
 }

@@ -2,14 +2,16 @@ import AnyunCore
 import GRDB
 
 extension PartitionedEventStore {
-    /// Totals are counted exactly up to this many events; past it a search stops counting once
-    /// its page is filled and says the total is a lower bound, as large log stores do, so a
-    /// query matching millions of events answers in the time it takes to read one page.
+    /// Totals are counted exactly up to this many events; past it a search that must confirm
+    /// candidates one by one (phrases, arrival times) stops once its page is filled and says the
+    /// total is a lower bound, so such a query over millions of events answers in the time it
+    /// takes to read one page. Index-only queries are always counted exactly.
     public static let exactTotalLimit = 10_000
 
     /// Newest first by arrival: buckets from the newest, events in a bucket by `seq` descending.
     public nonisolated func search(_ filter: EventFilter, page: PageRequest) async throws -> EventPage {
         guard filter.units != .none else { return EventPage(items: [], total: 0, totalIsExact: true, partitions: []) }
+        let plan = try FilterPlan(filter)
         let chosen = await partitions(overlapping: filter)
         var items: [StoredEvent] = []
         var total = 0
@@ -17,82 +19,84 @@ extension PartitionedEventStore {
         var skip = page.offset
         scan: for partition in chosen {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                if items.count >= page.limit, total >= Self.exactTotalLimit {
-                    exact = false
-                    break scan
-                }
-                let (sql, arguments) = BucketScope.whereClause(filter, bucket)
-                let matching = try await Self.count(sql, arguments, filter, bucket, partition)
+                if !exact { break scan }
+                let wanted = items.count < page.limit ? skip + page.limit - items.count : 0
+                let found = try await Self.matching(plan, bucket, partition, enough: max(wanted, Self.exactTotalLimit - total))
+                exact = found.complete
+                let matching = found.set.count
                 total += matching
                 guard items.count < page.limit, matching > skip else {
                     skip = max(0, skip - matching)
                     continue
                 }
-                let want = page.limit - items.count
-                let offset = skip
+                var seqs: [Int64] = []
+                var toSkip = skip
                 skip = 0
-                let records = try await partition.database.read { db in
-                    try Row.fetchAll(db, sql: """
-                        SELECT \(EventColumns.list) FROM event e WHERE \(sql) ORDER BY e.seq DESC LIMIT ? OFFSET ?
-                        """, arguments: arguments + [want, offset]).map(EventColumns.record)
+                let want = page.limit - items.count
+                found.set.forEachDescending { position in
+                    if toSkip > 0 { toSkip -= 1; return true }
+                    seqs.append(bucket.firstSeq + Int64(position))
+                    return seqs.count < want
                 }
-                items += records.map { StoredEvent(day: partition.day, event: $0.event) }
+                items += try await partition.records(seqs).map { StoredEvent(day: partition.day, event: $0.event) }
             }
         }
         return EventPage(items: items, total: total, totalIsExact: exact, partitions: chosen.map(\.day))
     }
 
+    /// The positions of a bucket matching the plan. Candidates are confirmed newest first until
+    /// `enough` are found; `complete` is false when some were left unchecked.
+    private static func matching(_ plan: FilterPlan, _ bucket: PartitionBucket, _ partition: Partition,
+                                 enough: Int?) async throws -> (set: OffsetSet, complete: Bool) {
+        if plan.takesWhole(bucket, of: partition.day) { return (OffsetSet(first: bucket.eventCount), true) }
+        let day = partition.day
+        let match = try await partition.withIndex(bucket) { try plan.match(bucket, of: day, $0) }
+        if match.exact { return (match.set, true) }
+        return try await plan.confirm(match.set, bucket, in: partition, enough: enough.map { Swift.max($0, 1) })
+    }
+
     public nonisolated func event(day: Day, seq: Int64, units: UnitFilter) async throws -> StoredEvent? {
         guard units != .none, let partition = await partitions[day] else { return nil }
-        let record = try await partition.database.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(EventColumns.list) FROM event WHERE seq = ?", arguments: [seq]).map(EventColumns.record)
-        }
-        guard let record, units == .any || units == .only(record.unitID ?? -1) else { return nil }
+        guard let record = try await partition.records([seq]).first,
+              units == .any || units == .only(record.unitID ?? -1) else { return nil }
         return StoredEvent(day: day, event: record.event)
     }
 
     /// The exact number of matching events, however many.
     public nonisolated func count(_ filter: EventFilter) async throws -> Int {
         guard filter.units != .none else { return 0 }
+        let plan = try FilterPlan(filter)
         var total = 0
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                let (sql, arguments) = BucketScope.whereClause(filter, bucket)
-                total += try await Self.count(sql, arguments, filter, bucket, partition)
+                total += try await Self.matching(plan, bucket, partition, enough: nil).set.count
             }
         }
         return total
     }
 
-    /// Matching events of one bucket; a bucket wholly inside an unfiltered window is counted
-    /// from its seq range without reading it (seq has no gaps).
-    private static func count(_ sql: String, _ arguments: StatementArguments, _ filter: EventFilter,
-                              _ bucket: PartitionBucket, _ partition: Partition) async throws -> Int {
-        if BucketScope.coversWholeBucket(filter, bucket) { return Int(bucket.lastSeq - bucket.firstSeq + 1) }
-        return try await partition.database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event e WHERE \(sql)", arguments: arguments) ?? 0
-        }
-    }
-
-    /// The most frequent values of a field among matching events: header columns directly, decoded
-    /// fields through the exact-value index.
+    /// The most frequent values of a field among matching events.
     public nonisolated func topValues(of field: String, _ filter: EventFilter, limit: Int) async throws -> [ValueCount] {
         guard filter.units != .none else { return [] }
+        let plan = try FilterPlan(filter)
+        let kind: IndexTerm.Kind = Self.groupableColumns.contains(field) ? .column : .field
         var counts: [String: Int] = [:]
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                let cacheable = BucketScope.coversWholeBucket(filter, bucket) && BucketAggregateCache.isFull(bucket)
-                let key = BucketAggregateCache.Key(day: partition.day.description, bucket: bucket.id, field: field)
-                let pairs: [ValueCount]
-                if cacheable, let cached = aggregates.counts(key) {
-                    pairs = cached
-                } else {
-                    pairs = try await partition.database.read { db in
-                        try Self.valueCounts(of: field, filter, bucket, db)
+                let pairs: [String: Int]
+                if plan.takesWhole(bucket, of: partition.day) {
+                    let key = BucketAggregateCache.Key(day: partition.day.description, bucket: bucket.id, field: field)
+                    if bucket.isFull, let cached = aggregates.counts(key) {
+                        pairs = cached
+                    } else {
+                        pairs = try await partition.withIndex(bucket) { try $0.valueCounts(kind, field, within: nil) }
+                        if bucket.isFull { aggregates.store(pairs, for: key) }
                     }
-                    if cacheable { aggregates.store(pairs, for: key) }
+                } else {
+                    let set = try await Self.matching(plan, bucket, partition, enough: nil).set
+                    pairs = try await partition.withIndex(bucket) { try $0.valueCounts(kind, field, within: set) }
                 }
-                for pair in pairs { counts[pair.value, default: 0] += pair.count }
+                for (value, count) in pairs { counts[value, default: 0] += count }
             }
         }
         return counts.map { ValueCount(value: $0.key, count: $0.value) }
@@ -100,47 +104,29 @@ extension PartitionedEventStore {
             .prefix(limit).map { $0 }
     }
 
-    private static func valueCounts(of field: String, _ filter: EventFilter, _ bucket: PartitionBucket,
-                                    _ db: Database) throws -> [ValueCount] {
-        let (sql, arguments) = BucketScope.whereClause(filter, bucket)
-        let rows: [Row]
-        if let column = groupableColumns[field] {
-            rows = try Row.fetchAll(db, sql: """
-                SELECT CAST(\(column) AS TEXT), COUNT(*) FROM event e WHERE \(sql) AND \(column) IS NOT NULL GROUP BY \(column)
-                """, arguments: arguments)
-        } else if BucketScope.coversWholeBucket(filter, bucket) {
-            // Every event of the bucket counts: the index alone answers, in key order.
-            rows = try Row.fetchAll(db, sql: "SELECT value, COUNT(*) FROM event_field WHERE bucket = ? AND name = ? GROUP BY value",
-                                    arguments: [bucket.id, field])
-        } else {
-            rows = try Row.fetchAll(db, sql: """
-                SELECT f.value, COUNT(*) FROM event_field f
-                WHERE f.bucket = ? AND f.name = ? AND f.seq IN (SELECT e.seq FROM event e WHERE \(sql)) GROUP BY f.value
-                """, arguments: [bucket.id, field] + arguments)
-        }
-        return rows.map { ValueCount(value: $0[0], count: $0[1]) }
-    }
-
-    public nonisolated func histogram(_ filter: EventFilter, bucketMicroseconds: Int64) async throws -> [TimeBucket] {
-        guard filter.units != .none, bucketMicroseconds > 0 else { return [] }
+    public nonisolated func histogram(_ filter: EventFilter, bucketMicroseconds width: Int64) async throws -> [TimeBucket] {
+        guard filter.units != .none, width > 0 else { return [] }
+        let plan = try FilterPlan(filter)
         var counts: [Int64: Int] = [:]
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                let (sql, arguments) = BucketScope.whereClause(filter, bucket)
-                let buckets = try await partition.database.read { db in
-                    try Row.fetchAll(db, sql: """
-                        SELECT (e.ts / ?) * ?, COUNT(*) FROM event e WHERE \(sql) GROUP BY 1
-                        """, arguments: [bucketMicroseconds, bucketMicroseconds] + arguments).map { TimeBucket(start: $0[0], count: $0[1]) }
+                let set = try await Self.matching(plan, bucket, partition, enough: nil).set
+                let times = try await partition.withIndex(bucket) { try $0.times() }
+                for (position, time) in times.enumerated() where set.contains(position) {
+                    counts[Self.floor(time, width), default: 0] += 1
                 }
-                for time in buckets { counts[time.start, default: 0] += time.count }
             }
         }
         return counts.map { TimeBucket(start: $0.key, count: $0.value) }.sorted { $0.start < $1.start }
     }
 
-    static let groupableColumns: [String: String] = [
-        "unit_id": "e.unit_id", "system_id": "e.system_id", "host_id": "e.host_id", "severity": "e.severity",
-    ]
+    private static func floor(_ time: Int64, _ width: Int64) -> Int64 {
+        let quotient = time / width
+        return (time % width < 0 ? quotient - 1 : quotient) * width
+    }
+
+    /// Fields counted from the numeric columns rather than the field values.
+    static let groupableColumns: Set<String> = ["unit_id", "system_id", "host_id", "severity", "facility"]
 
     /// When each host last sent anything, over the partitions that hold arrivals since `since`:
     /// the console names hosts that went silent (a stopped agent, or cleared logs). Host ids are

@@ -27,6 +27,7 @@ public actor PartitionedEventStore: EventStore {
         manifest = try LogManifest(url: directory.appendingPathComponent(LogManifest.fileName))
         var found: [Day: Partition] = [:]
         for url in try Self.partitionFiles(in: directory) {
+            try? FileManager.default.removeItem(at: PartitionCompactor.temporaryURL(for: url))
             let partition = try Partition.open(url: url)
             found[partition.day] = partition
         }
@@ -44,6 +45,11 @@ public actor PartitionedEventStore: EventStore {
     }
 
     public var days: [Day] { partitions.keys.sorted() }
+
+    /// The last stored `seq` of every day now, for `EventFilter.seqLimits`.
+    public func seqSnapshot() -> [Day: Int64] {
+        partitions.mapValues { $0.chain.count }
+    }
 
     public func append(_ events: [LogEvent]) async throws -> EventBatchReceipt {
         let partition = try writablePartition(for: Self.day(of: now()))
@@ -82,6 +88,20 @@ public actor PartitionedEventStore: EventStore {
         }
     }
 
+    /// Rewrites every sealed, not yet compacted day with compressed blocks (see
+    /// `PartitionCompactor`). Run by maintenance, off the ingest path. Returns the days done.
+    @discardableResult
+    public func compactSealedPartitions() throws -> [Day] {
+        var done: [Day] = []
+        for day in partitions.keys.sorted() {
+            guard let partition = partitions[day], partition.isSealed, !partition.isCompacted else { continue }
+            try PartitionCompactor.compact(partition.url)
+            partitions[day] = try Partition.open(url: partition.url)
+            done.append(day)
+        }
+        return done
+    }
+
     /// Writes a signed checkpoint of every open partition's chain heads, so that removing the
     /// newest events of a day that is not sealed yet is detected by `verify`.
     public func checkpoint() throws {
@@ -104,6 +124,7 @@ public actor PartitionedEventStore: EventStore {
         partitions.values
             .filter { partition in
                 guard let bounds = partition.timeBounds else { return false }
+                if let limits = filter.seqLimits, limits[partition.day] == nil { return false }
                 return bounds.min <= filter.to && bounds.max >= filter.from
             }
             .sorted { $0.day > $1.day }

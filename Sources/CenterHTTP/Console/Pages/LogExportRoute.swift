@@ -31,7 +31,9 @@ enum LogExportRoute {
             } catch let error as QueryCompileError {
                 throw ConsoleError.badRequest("查询无法执行：\(error.message)")
             }
-            let filter = frozen(typed, at: now)
+            var snapshot = typed
+            snapshot.seqLimits = await services.logs.store.seqSnapshot()
+            let filter = snapshot
             let total = try await services.logs.store.count(filter)
             let rows = min(total, maxRows)
             let time = env.renderer.time
@@ -72,14 +74,6 @@ enum LogExportRoute {
                                                    .contentDisposition: "attachment; filename=\"logs-\(stamp).csv\""],
                             body: body)
         }
-    }
-
-    /// Leaves out events that arrive after the export started, so paging sees a fixed set.
-    static func frozen(_ filter: EventFilter, at now: Int64) -> EventFilter {
-        // An integer this function computed, written into the SQL: nothing from the request.
-        var f = filter
-        f.sql = f.sql.map { "(\($0)) AND e.received <= \(now)" } ?? "e.received <= \(now)"
-        return f
     }
 
     /// Consecutive periods, newest first, each holding at most about `sliceRows` events (a

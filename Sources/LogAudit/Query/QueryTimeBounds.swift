@@ -1,21 +1,3 @@
-import GRDB
-
-/// A search query as SQL for one partition.
-///
-/// `sql` is a boolean expression over table `event` aliased `e`, meant for
-/// `SELECT … FROM event e WHERE <sql>` (the store's `EventFilter.sql`). Every value that came
-/// from the user is in `arguments`, in placeholder order; the SQL text itself holds only column
-/// names, operators and fixed patterns. An empty query compiles to `1`.
-public struct CompiledQuery: Sendable {
-    public let sql: String
-    public let arguments: StatementArguments
-    /// The event times (`e.ts`) the query can match at all, from its `time:` terms: lets the
-    /// store skip partitions. Unbounded when the query does not restrict time.
-    public let timeBounds: QueryTimeBounds
-    /// The same for arrival time (`received:` terms).
-    public let receivedBounds: QueryTimeBounds
-}
-
 /// An inclusive window of microseconds, either end open (nil); `min > max` means no time can
 /// match.
 public struct QueryTimeBounds: Sendable, Hashable {
@@ -28,6 +10,24 @@ public struct QueryTimeBounds: Sendable, Hashable {
     }
 
     public static let unbounded = QueryTimeBounds()
+
+    /// The times (`time`) or arrival times (`received`) a query can match at all, from its
+    /// time terms: lets the store skip partitions and buckets.
+    public static func of(_ query: SearchQuery, target: QueryTarget, now: Int64) -> QueryTimeBounds {
+        switch query {
+        case .all, .not:
+            return .unbounded
+        case .term(let term):
+            guard term.target == target, case .times(let range) = term.predicate else { return .unbounded }
+            let (low, high) = range.interval(now: now)
+            return QueryTimeBounds(min: low, max: high.map { $0 - 1 })
+        case .and(let items):
+            return items.reduce(QueryTimeBounds.unbounded) { $0.intersection(of($1, target: target, now: now)) }
+        case .or(let items):
+            guard let first = items.first else { return .unbounded }
+            return items.dropFirst().reduce(of(first, target: target, now: now)) { $0.hull(of($1, target: target, now: now)) }
+        }
+    }
 
     public var isEmpty: Bool {
         guard let min, let max else { return false }
