@@ -32,6 +32,9 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
 
         .target(name: "AnyunCore", swiftSettings: strict),
         .target(
@@ -73,7 +76,7 @@ let package = Package(
         .target(
             name: "LogAudit",
             dependencies: [
-                "AnyunCore", "AnyunCrypto",
+                "AnyunCore", "AnyunCrypto", "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # Build: system libraries behind the system-library targets. Run: openssl, sqlite3 (tamper
 # tests), iconv (glibc). Test: chromium + chromium-driver (console test), wrk (benchmark).
-packages=(libgcrypt20-dev libssl-dev libsqlite3-dev openssl sqlite3 pkg-config curl)
+packages=(libgcrypt20-dev libzstd-dev libssl-dev libsqlite3-dev openssl sqlite3 pkg-config curl)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium chromium-driver wrk fonts-wqy-microhei)
   packages+=(python3-aiosmtpd)  # the SMTP server the mail-channel tests deliver to
