@@ -74,11 +74,18 @@ struct LogStoreFill {
         }
         let elapsed = SyslogSender.seconds(began.duration(to: watch.now))
         let open = try LogStoreDiskUsage(directory)
+        // The day is over: seal every partition and compress it, as maintenance does at night.
+        clock.set(clock.now + 86_400_000_000)
+        let compactStart = watch.now
+        try await store.sealPartitions(before: PartitionedEventStore.day(of: clock.now))
+        let compacted = try await store.compactSealedPartitions()
+        let compactSeconds = SyslogSender.seconds(compactStart.duration(to: watch.now))
         try await store.close()
         let closed = try LogStoreDiskUsage(directory)
         LogStoreSuite.say("filled \(events) events in \(String(format: "%.1f", elapsed)) s: \(Int(Double(events) / elapsed)) events/s "
               + "(parse-free append: chain, index, full text; durable per batch)")
         LogStoreSuite.say("on disk while open:  \(open.describe(events: events))")
-        LogStoreSuite.say("on disk after close: \(closed.describe(events: events))")
+        LogStoreSuite.say("on disk after sealing and compacting \(compacted.count) day(s) in \(String(format: "%.1f", compactSeconds)) s: "
+              + closed.describe(events: events))
     }
 }

@@ -17,6 +17,8 @@ struct LogStoreSearch {
     var maxSeconds = 60.0
     /// Only the cases whose name contains this text (e.g. `src_ip`, `full-text`, `count-by`).
     var only: String?
+    /// Full-text queries for the `<term>` case instead of the built-in list (`--term` repeats).
+    var terms: [String] = []
 
     init(parsing arguments: [String]) throws {
         var flags = SyslogFlags(arguments)
@@ -27,10 +29,12 @@ struct LogStoreSearch {
             case "--hours": hours = try flags.double(flag, in: 0.001...24 * 366)
             case "--max-seconds": maxSeconds = try flags.double(flag, in: 0.1...86_400)
             case "--case": only = try flags.text(flag)
+            case "--term": terms.append(try flags.text(flag))
             default: throw BenchOptions.UsageError("logs-search: unknown option \(flag)")
             }
         }
         guard directory != nil else { throw BenchOptions.UsageError("logs-search needs --dir") }
+        if terms.isEmpty { terms = Self.defaultTerms }
     }
 
     /// One kind of query: `run(i)` asks the i-th variant and returns how many events matched,
@@ -69,7 +73,7 @@ struct LogStoreSearch {
                 Self.matched(try await store.search(try filter("user:\(sample.users[i % sample.users.count])"), page: page))
             },
             Case(name: "full-text  <term>") { i in
-                Self.matched(try await store.search(try filter(Self.terms[i % Self.terms.count]), page: page))
+                Self.matched(try await store.search(try filter(terms[i % terms.count]), page: page))
             },
             Case(name: "full-text  \"Failed password\"") { _ in
                 Self.matched(try await store.search(try filter("\"Failed password\""), page: page))
@@ -110,7 +114,7 @@ struct LogStoreSearch {
     static func matched(_ page: EventPage) -> (count: Int, exact: Bool) { (page.total, page.totalIsExact) }
 
     /// Full-text searches an analyst types (query language: phrases in quotes), rare to common.
-    static let terms = [
+    static let defaultTerms = [
         "\"wp-login.php\"", "\"invalid user oracle\"", "\"COMMAND=/bin/cat /etc/shadow\"", "libinjection", "\"DPT=3389\"",
         "\"session opened for user ops07\"", "sqlmap", "\"incorrect password attempts\"",
     ]

@@ -68,8 +68,29 @@ public final class LogAuditService: Sendable {
         }
     }
 
-    /// Periodic work until cancelled: checkpoints of open days, sealing finished days, retention.
+    /// Periodic work until cancelled: checkpoints of open days, sealing finished days, retention,
+    /// and compressing sealed days.
     public func runMaintenance() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.sealCheckpointAndRetain() }
+            group.addTask { await self.compactSealedDays() }
+        }
+    }
+
+    /// Compression of sealed days takes minutes for a busy day: it runs on its own, so the
+    /// checkpoints of the open day keep their pace.
+    private func compactSealedDays() async {
+        while !Task.isCancelled {
+            do {
+                try await store.compactSealedPartitions()
+            } catch {
+                logger.error("log store compaction failed", metadata: ["error": "\(error)"])
+            }
+            do { try await Task.sleep(for: .seconds(600)) } catch { break }
+        }
+    }
+
+    private func sealCheckpointAndRetain() async {
         var lastRetention = ContinuousClock.now - .seconds(86_400)
         while !Task.isCancelled {
             do {

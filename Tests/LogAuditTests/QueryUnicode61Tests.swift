@@ -89,6 +89,6 @@ final class QueryUnicode61Tests: XCTestCase {
         XCTAssertFalse(QueryPhrase(text: "for ro", isPrefix: false)!.matches(message))
         XCTAssertTrue(QueryPhrase(text: "10.1.2", isPrefix: false)!.matches(message))
         XCTAssertNil(QueryPhrase(text: "%% -- ;", isPrefix: false))
-        XCTAssertEqual(QueryPhrase(text: "say NEAR now", isPrefix: true)!.ftsExpression, #""say near now" *"#)
+        XCTAssertEqual(QueryPhrase(text: "say NEAR now", isPrefix: true)!.quotedForm, #""say near now" *"#)
     }
 }

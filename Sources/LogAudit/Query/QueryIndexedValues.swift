@@ -1,12 +1,12 @@
 import AnyunCore
 
-/// What `event_field` holds for an event, as the partition writer fills it: the sender address
+/// The field values the bucket index holds for an event (`IndexKeyWriter`): the sender address
 /// (`source`), the header's `host`, `app` and `decoder`, then every decoded field; empty values
 /// and values longer than `maxValueBytes` are not indexed. `<name>#ip` rows exist for the sender
 /// address and for decoded fields whose value is an IP address (not for host/app/decoder
 /// headers, unless a decoded field carries the same name).
 ///
-/// The in-memory matcher reads events through this so that it sees exactly what SQL sees.
+/// The in-memory matcher reads events through this so that it sees exactly what the index holds.
 enum QueryIndexedValues {
     static let maxValueBytes = 256
 

@@ -1,11 +1,11 @@
 import AnyunCore
 import Foundation
 
-/// Evaluates a `SearchQuery` on events in memory (live tail, detection), with exactly the
-/// meaning `QueryCompiler` gives it in SQL: full text through the same tokenizer as the FTS5
-/// index (`Unicode61Tokens`), fields through what the index holds (`QueryIndexedValues`), text
-/// compared as bytes, wildcards as GLOB. Names and relative times are resolved once, at init,
-/// as the compiler resolves them once per query. Terms the compiler rejects match nothing.
+/// Evaluates a `SearchQuery` on events in memory (live tail, detection, and the store's check of
+/// candidates its index cannot decide): this defines what a query means. Full text goes through
+/// the tokenizer the index uses (`Unicode61Tokens`, SQLite FTS5's unicode61 rules), fields through
+/// what the index holds (`QueryIndexedValues`), text compared as bytes, wildcards as GLOB. Names
+/// and relative times are resolved once, at init. Terms `IndexQuery` rejects match nothing.
 public struct QueryMatcher: Sendable {
     private let root: Node
 

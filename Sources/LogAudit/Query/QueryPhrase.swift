@@ -1,7 +1,7 @@
 /// A full-text condition: tokens that must appear one after another in the message, the last one
-/// as a prefix when the word ended in `*` (FTS5's `"a b" *`).
+/// as a prefix when the word ended in `*`.
 public struct QueryPhrase: Sendable, Hashable {
-    /// Tokens as the FTS5 index stores them (folded by `Unicode61Tokens`).
+    /// Tokens as the index stores them (folded by `Unicode61Tokens`).
     public let tokens: [String]
     public let isPrefix: Bool
 
@@ -17,9 +17,9 @@ public struct QueryPhrase: Sendable, Hashable {
         self.init(tokens: tokens, isPrefix: isPrefix)
     }
 
-    /// One FTS5 string (with `"` doubled, though tokens never hold one), optionally a prefix:
-    /// inside a string FTS5 reads no operators, so user text can never become FTS5 syntax.
-    public var ftsExpression: String {
+    /// The tokens as one quoted string (`"` doubled, though tokens never hold one), ` *` after it
+    /// for a prefix: how a phrase is written back as query text.
+    public var quotedForm: String {
         let quoted = "\"" + tokens.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\""
         return isPrefix ? quoted + " *" : quoted
     }

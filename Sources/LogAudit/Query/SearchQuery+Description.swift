@@ -28,7 +28,7 @@ extension SearchTerm: CustomStringConvertible {
         }
         switch predicate {
         case .exists: return "\(name):*"
-        case .words(let phrase): return "\(name):\(phrase.ftsExpression.replacingOccurrences(of: " *", with: "*"))"
+        case .words(let phrase): return "\(name):\(phrase.quotedForm.replacingOccurrences(of: " *", with: "*"))"
         case .equals(let text): return "\(name)=\(quoted(text))"
         case .wildcard(let pattern): return "\(name)~\(quoted(pattern.glob))"
         case .ipAddress(let text, _): return "\(name)=ip(\(text))"

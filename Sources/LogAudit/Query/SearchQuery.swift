@@ -1,6 +1,6 @@
 import AnyunCore
 
-/// A parsed search query: the typed tree that `QueryCompiler` turns into SQL for one partition and
+/// A parsed search query: the typed tree that `IndexQuery` evaluates on the bucket indexes and
 /// `QueryMatcher` evaluates on events in memory, with the same meaning.
 ///
 /// Values are already interpreted for their field when the tree is built (times, numbers, IP
@@ -35,7 +35,7 @@ public struct SearchTerm: Sendable, Hashable {
 
 /// What part of an event a term looks at.
 public enum QueryTarget: Sendable, Hashable {
-    /// The message through the FTS5 index: bare words and phrases, `message:`, `msg:`.
+    /// The message through its token index: bare words and phrases, `message:`, `msg:`.
     case fullText
     /// Event time (`e.ts`).
     case time
@@ -48,7 +48,7 @@ public enum QueryTarget: Sendable, Hashable {
     case system
     /// Header values kept only in `event`, not in the exact-value index.
     case textColumn(QueryTextColumn)
-    /// A name in `event_field`: `source`, `host`, `app`, `decoder` and every decoded field.
+    /// An indexed field: `source`, `host`, `app`, `decoder` and every decoded field.
     case field(String)
 
     /// The target a field name in query text refers to; header aliases are folded to the

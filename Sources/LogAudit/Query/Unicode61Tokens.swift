@@ -41,6 +41,37 @@ enum Unicode61Tokens {
         return tokens
     }
 
+    /// The same tokens as UTF-8 bytes, without making a `String` of each when the text is ASCII
+    /// (the common case at ingest, where this runs for every event).
+    static func forEachToken(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        let handled: Bool = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return false }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { token in
+                var length = 0
+                for byte in bytes {
+                    if byte == 0 { break }
+                    let isDigit = byte >= 0x30 && byte <= 0x39
+                    let isUpper = byte >= 0x41 && byte <= 0x5A
+                    let isLower = byte >= 0x61 && byte <= 0x7A
+                    if isDigit || isUpper || isLower {
+                        token[length] = isUpper ? byte + 0x20 : byte
+                        length += 1
+                    } else if length > 0 {
+                        body(UnsafeBufferPointer(rebasing: token[..<length]))
+                        length = 0
+                    }
+                }
+                if length > 0 { body(UnsafeBufferPointer(rebasing: token[..<length])) }
+            }
+            return true
+        }
+        guard !handled else { return }
+        for var token in tokens(of: text) {
+            token.withUTF8 { body($0) }
+        }
+    }
+
     static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {
             let v = scalar.value

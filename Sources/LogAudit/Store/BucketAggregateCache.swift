@@ -10,9 +10,9 @@ final class BucketAggregateCache: Sendable {
     }
     static let maxValues = 5_000
     static let maxEntries = 4_096
-    private let entries = Mutex<[Key: [String: Int]]>([:])
-    func counts(_ key: Key) -> [String: Int]? { entries.withLock { $0[key] } }
-    func store(_ counts: [String: Int], for key: Key) {
+    private let entries = Mutex<[Key: [ValueBytes: Int]]>([:])
+    func counts(_ key: Key) -> [ValueBytes: Int]? { entries.withLock { $0[key] } }
+    func store(_ counts: [ValueBytes: Int], for key: Key) {
         guard counts.count <= Self.maxValues else { return }
         entries.withLock { entries in
             if entries.count >= Self.maxEntries { entries.removeAll(keepingCapacity: true) }

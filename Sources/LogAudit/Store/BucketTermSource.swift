@@ -12,7 +12,7 @@ protocol BucketTermSource {
     func union(_ kind: IndexTerm.Kind, _ name: String, from low: String?, below high: String?,
                where accept: (String) -> Bool) throws -> OffsetSet
     /// How many events (inside `within`, or all) carry each value of `name`.
-    func valueCounts(_ kind: IndexTerm.Kind, _ name: String, within: OffsetSet?) throws -> [String: Int]
+    func valueCounts(_ kind: IndexTerm.Kind, _ name: String, within: OffsetSet?) throws -> [ValueBytes: Int]
     /// Event times in position order.
     func times() throws -> [Int64]
 }
@@ -39,11 +39,11 @@ extension BucketIndexBuilder: BucketTermSource {
         return set
     }
 
-    func valueCounts(_ kind: IndexTerm.Kind, _ name: String, within: OffsetSet?) -> [String: Int] {
-        var counts: [String: Int] = [:]
+    func valueCounts(_ kind: IndexTerm.Kind, _ name: String, within: OffsetSet?) -> [ValueBytes: Int] {
+        var counts: [ValueBytes: Int] = [:]
         for (value, positions) in values(kind, name) {
             let count = within.map { set in positions.reduce(0) { $0 + (set.contains(Int($1)) ? 1 : 0) } } ?? positions.count
-            if count > 0 { counts[value] = count }
+            if count > 0 { counts[ValueBytes(value)] = count }
         }
         return counts
     }
@@ -75,16 +75,16 @@ struct StoredBucketTerms: BucketTermSource {
         return set
     }
 
-    func valueCounts(_ kind: IndexTerm.Kind, _ name: String, within: OffsetSet?) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
+    func valueCounts(_ kind: IndexTerm.Kind, _ name: String, within: OffsetSet?) throws -> [ValueBytes: Int] {
+        var counts: [ValueBytes: Int] = [:]
         try forEachValue(kind, name, from: nil, below: nil, columns: within == nil ? "key, n" : "key, data") { value, row in
             if let within {
                 var set = OffsetSet()
                 try Self.decode(row[1], into: &set)
                 let count = set.intersectionCount(within)
-                if count > 0 { counts[value] = count }
+                if count > 0 { counts[ValueBytes(value)] = count }
             } else {
-                counts[value] = row[1]
+                counts[ValueBytes(value)] = row[1]
             }
         }
         return counts
@@ -118,4 +118,12 @@ struct StoredBucketTerms: BucketTermSource {
             throw LogStoreError.corruptPartition(file: "posting", reason: "a posting list does not decode")
         }
     }
+}
+
+/// A field value compared by its bytes: two spellings Swift calls equal (a composed and a
+/// decomposed "é") are different values to the index and the matcher, so counts keep them apart.
+struct ValueBytes: Hashable, Sendable {
+    let utf8: [UInt8]
+    init(_ value: String) { utf8 = Array(value.utf8) }
+    var string: String { String(decoding: utf8, as: UTF8.self) }
 }

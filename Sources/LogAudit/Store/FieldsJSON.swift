@@ -5,15 +5,35 @@ import Foundation
 enum FieldsJSON {
     static func encode(_ fields: [String: String]) -> String {
         if fields.isEmpty { return "{}" }
-        var out = "{"
-        for (index, key) in fields.keys.sorted().enumerated() {
-            if index > 0 { out += "," }
-            appendQuoted(key, to: &out)
-            out += ":"
-            appendQuoted(fields[key]!, to: &out)
+        // Byte by byte: this runs for every stored event.
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(128)
+        for (index, pair) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendQuoted(pair.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendQuoted(pair.value, to: &out)
         }
-        out += "}"
-        return out
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     static func decode(_ text: String) -> [String: String] {
@@ -22,25 +42,5 @@ enum FieldsJSON {
         var fields: [String: String] = [:]
         for (key, value) in object { fields[key] = value as? String ?? "\(value)" }
         return fields
-    }
-
-    static func appendQuoted(_ text: String, to out: inout String) {
-        out += "\""
-        var pending = Substring(text)
-        while let index = pending.unicodeScalars.firstIndex(where: { $0 == "\"" || $0 == "\\" || $0.value < 0x20 }) {
-            out += pending[..<index]
-            let scalar = pending.unicodeScalars[index]
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out += String(format: "\\u%04x", scalar.value)
-            }
-            pending = pending[pending.unicodeScalars.index(after: index)...]
-        }
-        out += pending
-        out += "\""
     }
 }

@@ -8,8 +8,8 @@ import GRDB
 /// sealed file as it was (the leftover `.compacting` file is removed on the next run).
 enum PartitionCompactor {
     /// Events per compressed block: large enough for zstd to find the repetition between log
-    /// lines, small enough that reading one event decompresses well under a megabyte or two.
-    static let eventsPerBlock = 4_096
+    /// lines, small enough that confirming or showing one event decompresses a few hundred KB.
+    static let eventsPerBlock = 1_024
     static let level: Int32 = 6
 
     static func temporaryURL(for url: URL) -> URL { url.appendingPathExtension("compacting") }

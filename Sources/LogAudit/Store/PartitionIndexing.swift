@@ -27,7 +27,7 @@ enum PartitionIndexing {
         let insert = RawStatement(try db.cachedStatement(sql: "INSERT INTO posting (bucket, key, n, data) VALUES (?, ?, ?, ?)"))
         for term in builder.frozen() {
             insert.bind(1, builder.bucket)
-            insert.bind(2, blob: term.key)
+            insert.bind(2, blob: Array(term.key))
             insert.bind(3, Int64(term.count))
             insert.bind(4, blob: term.postings)
             try insert.step(db)

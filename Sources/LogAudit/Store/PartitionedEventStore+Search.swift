@@ -2,11 +2,11 @@ import AnyunCore
 import GRDB
 
 extension PartitionedEventStore {
-    /// Totals are counted exactly up to this many events; past it a search that must confirm
-    /// candidates one by one (phrases, arrival times) stops once its page is filled and says the
-    /// total is a lower bound, so such a query over millions of events answers in the time it
-    /// takes to read one page. Index-only queries are always counted exactly.
-    public static let exactTotalLimit = 10_000
+    /// A search whose candidates must be confirmed one by one on the stored events (phrases,
+    /// arrival times) confirms this many beyond its page, then stops and says the total is a
+    /// lower bound, so such a query over millions of events answers in the time it takes to read
+    /// a few blocks. Index-only queries are always counted exactly.
+    public static let confirmedTotalLimit = 1_000
 
     /// Newest first by arrival: buckets from the newest, events in a bucket by `seq` descending.
     public nonisolated func search(_ filter: EventFilter, page: PageRequest) async throws -> EventPage {
@@ -16,13 +16,18 @@ extension PartitionedEventStore {
         var items: [StoredEvent] = []
         var total = 0
         var exact = true
+        var confirming = false
         var skip = page.offset
         scan: for partition in chosen {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                if !exact { break scan }
+                if !exact || confirming && items.count >= page.limit && total >= Self.confirmedTotalLimit {
+                    exact = false
+                    break scan
+                }
                 let wanted = items.count < page.limit ? skip + page.limit - items.count : 0
-                let found = try await Self.matching(plan, bucket, partition, enough: max(wanted, Self.exactTotalLimit - total))
+                let found = try await Self.matching(plan, bucket, partition, enough: max(wanted, Self.confirmedTotalLimit - total))
                 exact = found.complete
+                confirming = confirming || found.confirmed
                 let matching = found.set.count
                 total += matching
                 guard items.count < page.limit, matching > skip else {
@@ -45,14 +50,16 @@ extension PartitionedEventStore {
     }
 
     /// The positions of a bucket matching the plan. Candidates are confirmed newest first until
-    /// `enough` are found; `complete` is false when some were left unchecked.
+    /// `enough` are found; `complete` is false when some were left unchecked, `confirmed` true
+    /// when the index alone could not answer.
     private static func matching(_ plan: FilterPlan, _ bucket: PartitionBucket, _ partition: Partition,
-                                 enough: Int?) async throws -> (set: OffsetSet, complete: Bool) {
-        if plan.takesWhole(bucket, of: partition.day) { return (OffsetSet(first: bucket.eventCount), true) }
+                                 enough: Int?) async throws -> (set: OffsetSet, complete: Bool, confirmed: Bool) {
+        if plan.takesWhole(bucket, of: partition.day) { return (OffsetSet(first: bucket.eventCount), true, false) }
         let day = partition.day
         let match = try await partition.withIndex(bucket) { try plan.match(bucket, of: day, $0) }
-        if match.exact { return (match.set, true) }
-        return try await plan.confirm(match.set, bucket, in: partition, enough: enough.map { Swift.max($0, 1) })
+        if match.exact { return (match.set, true, false) }
+        let found = try await plan.confirm(match.set, bucket, in: partition, enough: enough.map { Swift.max($0, 1) })
+        return (found.set, found.complete, true)
     }
 
     public nonisolated func event(day: Day, seq: Int64, units: UnitFilter) async throws -> StoredEvent? {
@@ -80,10 +87,10 @@ extension PartitionedEventStore {
         guard filter.units != .none else { return [] }
         let plan = try FilterPlan(filter)
         let kind: IndexTerm.Kind = Self.groupableColumns.contains(field) ? .column : .field
-        var counts: [String: Int] = [:]
+        var counts: [ValueBytes: Int] = [:]
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                let pairs: [String: Int]
+                let pairs: [ValueBytes: Int]
                 if plan.takesWhole(bucket, of: partition.day) {
                     let key = BucketAggregateCache.Key(day: partition.day.description, bucket: bucket.id, field: field)
                     if bucket.isFull, let cached = aggregates.counts(key) {
@@ -99,9 +106,8 @@ extension PartitionedEventStore {
                 for (value, count) in pairs { counts[value, default: 0] += count }
             }
         }
-        return counts.map { ValueCount(value: $0.key, count: $0.value) }
-            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
-            .prefix(limit).map { $0 }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            .prefix(limit).map { ValueCount(value: $0.key.string, count: $0.value) }
     }
 
     public nonisolated func histogram(_ filter: EventFilter, bucketMicroseconds width: Int64) async throws -> [TimeBucket] {

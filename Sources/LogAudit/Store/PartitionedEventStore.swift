@@ -40,7 +40,7 @@ public actor PartitionedEventStore: EventStore {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
-    static func day(of microseconds: Int64) -> Day {
+    public static func day(of microseconds: Int64) -> Day {
         Day(secondsSince1970: Double(microseconds) / 1_000_000)
     }
 
@@ -89,17 +89,29 @@ public actor PartitionedEventStore: EventStore {
     }
 
     /// Rewrites every sealed, not yet compacted day with compressed blocks (see
-    /// `PartitionCompactor`). Run by maintenance, off the ingest path. Returns the days done.
+    /// `PartitionCompactor`). Run by maintenance; the rewrite runs off the actor, so appends and
+    /// searches go on meanwhile. Returns the days done.
     @discardableResult
-    public func compactSealedPartitions() throws -> [Day] {
+    public nonisolated func compactSealedPartitions() async throws -> [Day] {
         var done: [Day] = []
-        for day in partitions.keys.sorted() {
-            guard let partition = partitions[day], partition.isSealed, !partition.isCompacted else { continue }
-            try PartitionCompactor.compact(partition.url)
-            partitions[day] = try Partition.open(url: partition.url)
+        for (day, url) in await uncompactedSealedDays() {
+            try await Task.detached(priority: .background) { try PartitionCompactor.compact(url) }.value
+            try await reopen(day)
             done.append(day)
         }
         return done
+    }
+
+    private func uncompactedSealedDays() -> [(Day, URL)] {
+        partitions.keys.sorted().compactMap { day in
+            guard let partition = partitions[day], partition.isSealed, !partition.isCompacted else { return nil }
+            return (day, partition.url)
+        }
+    }
+
+    private func reopen(_ day: Day) throws {
+        guard let partition = partitions[day] else { return }
+        partitions[day] = try Partition.open(url: partition.url)
     }
 
     /// Writes a signed checkpoint of every open partition's chain heads, so that removing the
