@@ -18,6 +18,8 @@ struct JSONBuffer {
 
     mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma = false }
     mutating func endObject() { bytes.append(UInt8(ascii: "}")); needsComma = true }
+    /// Ends one line of a JSON-lines stream; the next value starts a new document.
+    mutating func newline() { bytes.append(UInt8(ascii: "\n")); needsComma = false }
     mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma = false }
     mutating func endArray() { bytes.append(UInt8(ascii: "]")); needsComma = true }
 

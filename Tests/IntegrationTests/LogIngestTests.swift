@@ -70,6 +70,21 @@ final class LogIngestTests: XCTestCase {
         let foreign = try await otherUnitUser.send("GET", "/api/v1/events?q=src_ip:\(attacker)").json as? [String: Any]
         XCTAssertEqual(foreign?["total"] as? Int, 0, "another unit cannot read these events")
 
+        // A long search streams: events as NDJSON lines, progress after each batch, then done.
+        let streamed = try Self.lines(try await admin.send("GET", "/api/v1/events/stream?q=src_ip:\(attacker)&from=now-30d").text)
+        XCTAssertEqual(streamed.compactMap { $0["event"] as? [String: Any] }.count, 5)
+        let lastProgress = try XCTUnwrap(streamed.last { $0["progress"] != nil }?["progress"] as? [String: Any])
+        XCTAssertEqual(lastProgress["buckets_done"] as? Int, lastProgress["buckets_total"] as? Int)
+        XCTAssertEqual(lastProgress["matched"] as? Int, 5)
+        let done = try XCTUnwrap(streamed.last?["done"] as? [String: Any])
+        XCTAssertEqual(done["sent"] as? Int, 5)
+        XCTAssertEqual(done["complete"] as? Bool, true)
+        let limited = try Self.lines(try await admin.send("GET", "/api/v1/events/stream?q=src_ip:\(attacker)&limit=2").text)
+        XCTAssertEqual(limited.compactMap { $0["event"] }.count, 2)
+        XCTAssertEqual((limited.last?["done"] as? [String: Any])?["complete"] as? Bool, false)
+        let foreignStream = try Self.lines(try await otherUnitUser.send("GET", "/api/v1/events/stream?q=src_ip:\(attacker)").text)
+        XCTAssertEqual(foreignStream.compactMap { $0["event"] }.count, 0, "another unit streams none of them")
+
         // The five failures from one source inside 60 s raise one brute-force alert, grouped by it.
         var alert: [String: Any]?
         for _ in 0..<50 where alert == nil {
@@ -200,18 +215,43 @@ final class LogIngestTests: XCTestCase {
         let intact = try AnyunBinary.run(["logs", "verify", "--data", data.path])
         XCTAssertEqual(intact.status, 0, "the store opens and verifies after kill -9:\n\(intact.stdout)\(intact.stderr)")
 
-        // Now alter one stored event behind the centre's back: verify names it.
+        // Now alter one stored event behind the centre's back: verify names it. Event #3 is
+        // "line 2"; its record holds the message as tag 2, length 6, the bytes. Rewrite those
+        // bytes in its block the way anyone with write access to the file could.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { throw XCTSkip("sqlite3 not installed") }
         let partition = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("logs").path)
             .first { $0.hasSuffix(".db") })
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        sqlite.arguments = [data.appendingPathComponent("logs/\(partition)").path, "UPDATE event SET message = 'nothing to see' WHERE seq = 3"]
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { throw XCTSkip("sqlite3 not installed") }
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        XCTAssertEqual(sqlite.terminationStatus, 0)
+        let file = data.appendingPathComponent("logs/\(partition)").path
+        let row = try Self.sqlite(file, "SELECT first_seq, hex(data) FROM event_block WHERE first_seq <= 3 ORDER BY first_seq DESC LIMIT 1")
+            .split(separator: "|")
+        let firstSeq = try XCTUnwrap(row.first.map(String.init))
+        let needle = "0206" + Array("line 2".utf8).map { String(format: "%02X", $0) }.joined()
+        let blockHex = String(try XCTUnwrap(row.last)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let edited = blockHex.replacingOccurrences(of: needle, with: "0206" + Array("LINE 2".utf8).map { String(format: "%02X", $0) }.joined())
+        XCTAssertNotEqual(edited, blockHex, "event #3's message is in its block")
+        _ = try Self.sqlite(file, "UPDATE event_block SET data = X'\(edited)' WHERE first_seq = \(firstSeq)")
         let broken = try AnyunBinary.run(["logs", "verify", "--data", data.path])
         XCTAssertEqual(broken.status, 1)
         XCTAssertTrue(broken.stderr.contains("event #3 was altered"), broken.stderr)
+    }
+
+    /// Runs one statement with the sqlite3 shell and returns what it printed.
+    static func sqlite(_ file: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [file, sql]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        return text
+    }
+
+    static func lines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { line in
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], String(line))
+        }
     }
 }

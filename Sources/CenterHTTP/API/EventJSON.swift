@@ -83,3 +83,42 @@ extension JSONBuffer {
         if let n { value(n) } else { null() }
     }
 }
+
+/// The lines of `GET /api/v1/events/stream` (NDJSON): `{"event": …}` per matching event, newest
+/// first; `{"progress": …}` after each batch; `{"done": …}` last.
+enum EventStreamJSON {
+    static func event(_ event: StoredEvent, into json: inout JSONBuffer) {
+        json.beginObject()
+        json.key("event")
+        event.write(to: &json)
+        json.endObject()
+        json.newline()
+    }
+
+    static func progress(_ progress: ScanProgress, into json: inout JSONBuffer) {
+        json.beginObject()
+        json.key("progress")
+        json.beginObject()
+        json.field("buckets_done", progress.bucketsDone)
+        json.field("buckets_total", progress.bucketsTotal)
+        json.field("days_done", progress.daysDone)
+        json.field("days_total", progress.daysTotal)
+        json.field("matched", progress.matched)
+        json.endObject()
+        json.endObject()
+        json.newline()
+    }
+
+    /// `complete` is false when the stream stopped at the caller's limit.
+    static func done(sent: Int, complete: Bool, into json: inout JSONBuffer) {
+        json.beginObject()
+        json.key("done")
+        json.beginObject()
+        json.field("sent", sent)
+        json.key("complete")
+        json.value(complete)
+        json.endObject()
+        json.endObject()
+        json.newline()
+    }
+}

@@ -32,6 +32,29 @@ enum EventRoutes {
             return JSONIO.response(fast: EventListJSON(page: page))
         }
 
+        api.get("events/stream") { request, context in
+            let filter = try filter(request, context, services)
+            let limit = min(max(try request.int("limit") ?? 100_000, 1), 10_000_000)
+            let store = services.logs.store
+            let body = ResponseBody { writer in
+                var sent = 0
+                try await store.scan(filter) { events, progress in
+                    var json = JSONBuffer(capacity: 64 * 1024)
+                    for event in events.prefix(limit - sent) { EventStreamJSON.event(event, into: &json) }
+                    sent += min(events.count, limit - sent)
+                    EventStreamJSON.progress(progress, into: &json)
+                    try await writer.write(ByteBuffer(bytes: json.bytes))
+                    return sent < limit
+                }
+                var json = JSONBuffer()
+                EventStreamJSON.done(sent: sent, complete: sent < limit, into: &json)
+                try await writer.write(ByteBuffer(bytes: json.bytes))
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson; charset=utf-8", .cacheControl: "no-store"],
+                            body: body)
+        }
+
         api.get("events/top") { request, context in
             guard let field = request.string("field") else {
                 throw Problem(.badRequest, "Bad Request", detail: "field: 必填 (required)",
@@ -90,6 +113,9 @@ enum EventRoutes {
                                         names: services.names)
         } catch let error as QuerySyntaxError {
             throw Problem(.badRequest, "Bad Request", detail: "查询语法错误 (query syntax error): \(error)",
+                          invalidParams: [.init(name: "q", reason: error.description, line: nil)])
+        } catch let error as QueryCompileError {
+            throw Problem(.badRequest, "Bad Request", detail: "查询无法执行 (query cannot run): \(error)",
                           invalidParams: [.init(name: "q", reason: error.description, line: nil)])
         }
     }

@@ -62,6 +62,11 @@ extension PartitionedEventStore {
         return (found.set, found.complete, true)
     }
 
+    /// Every matching position of a bucket, candidates all confirmed.
+    static func matchingPositions(_ plan: FilterPlan, _ bucket: PartitionBucket, _ partition: Partition) async throws -> OffsetSet {
+        try await matching(plan, bucket, partition, enough: nil).set
+    }
+
     public nonisolated func event(day: Day, seq: Int64, units: UnitFilter) async throws -> StoredEvent? {
         guard units != .none, let partition = await partitions[day] else { return nil }
         guard let record = try await partition.records([seq]).first,
@@ -76,7 +81,7 @@ extension PartitionedEventStore {
         var total = 0
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                total += try await Self.matching(plan, bucket, partition, enough: nil).set.count
+                total += try await Self.matchingPositions(plan, bucket, partition).count
             }
         }
         return total
@@ -100,7 +105,7 @@ extension PartitionedEventStore {
                         if bucket.isFull { aggregates.store(pairs, for: key) }
                     }
                 } else {
-                    let set = try await Self.matching(plan, bucket, partition, enough: nil).set
+                    let set = try await Self.matchingPositions(plan, bucket, partition)
                     pairs = try await partition.withIndex(bucket) { try $0.valueCounts(kind, field, within: set) }
                 }
                 for (value, count) in pairs { counts[value, default: 0] += count }
@@ -116,7 +121,7 @@ extension PartitionedEventStore {
         var counts: [Int64: Int] = [:]
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                let set = try await Self.matching(plan, bucket, partition, enough: nil).set
+                let set = try await Self.matchingPositions(plan, bucket, partition)
                 let times = try await partition.withIndex(bucket) { try $0.times() }
                 for (position, time) in times.enumerated() where set.contains(position) {
                     counts[Self.floor(time, width), default: 0] += 1
