@@ -268,10 +268,21 @@ private struct SMTPSession {
         guard let sslContext else { return }
         let serverName = SMTPClient.serverName(configuration.host)
         let channel = self.channel
+        let handshake = channel.eventLoop.makePromise(of: Void.self)
         try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.addHandler(
-                NIOSSLClientHandler(context: sslContext, serverHostname: serverName), position: .first)
+            let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)
+            try channel.pipeline.syncOperations.addHandler(tls, position: .first)
+            try channel.pipeline.syncOperations.addHandler(TLSHandshakeWatcher(handshake), position: .after(tls))
         }.get()
+        do {
+            try await handshake.futureResult.get()
+        } catch let error as NIOSSLError {
+            throw NotificationError(.tls, "SMTP: TLS with \(configuration.host) failed: \(error)", retryable: false)
+        } catch let error as BoringSSLError {
+            throw NotificationError(.tls, "SMTP: TLS with \(configuration.host) failed: \(error)", retryable: false)
+        } catch {
+            throw NotificationError(.tls, "SMTP: \(configuration.host) closed the connection during the TLS handshake", retryable: true)
+        }
         usedTLS = true
         // RFC 3207 §4.2: forget what was learnt in the clear and ask again.
         try await hello()
