@@ -76,6 +76,16 @@ final class EventStoreTests: XCTestCase {
         XCTAssertEqual(paged.items.map(\.event.seq), [5, 4, 3, 2, 1])
     }
 
+    func testAnyPartOfAChineseTextIsFound() async throws {
+        let store = try makeStore(clock: TestClock(base))
+        _ = try await store.append([event(1, message: "市公安局 用户admin登录失败，原因：密码错误"), event(2, message: "市卫健委 备份完成")])
+        for (text, expected) in [("公安", [Int64(1)]), ("登录失败", [1]), ("admin", [1]), ("密码错*", [1]), ("备份", [2]),
+                                 ("\"市公安局\" OR 卫健", [2, 1]), ("安公", []), ("公安 -admin", [])] {
+            let page = try await store.search(query(text), page: PageRequest(offset: 0, limit: 10))
+            XCTAssertEqual(page.items.map(\.event.seq), expected, text)
+        }
+    }
+
     func testSearchesAcrossBucketsAgreeWithAPlainCount() async throws {
         // 70,000 events: two buckets of the value index, so counting, paging and lookups cross
         // a bucket boundary, and a window that cuts the first bucket needs the per-event time check.

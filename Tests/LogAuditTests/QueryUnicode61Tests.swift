@@ -3,8 +3,8 @@ import GRDB
 import XCTest
 @testable import LogAudit
 
-/// The in-memory matcher's tokenizer against the real FTS5 `unicode61` tokenizer of the SQLite
-/// the store links: what the index finds, the matcher must find.
+/// The full-text tokenizer against the real FTS5 `unicode61` tokenizer of the SQLite the store
+/// links: the same tokens, except that Chinese characters and kana are split into one token each.
 final class QueryUnicode61Tests: XCTestCase {
     private func fts5Tokens(_ texts: [Int64: String]) throws -> [Int64: [String]] {
         let queue = try DatabaseQueue()
@@ -44,7 +44,7 @@ final class QueryUnicode61Tests: XCTestCase {
                 guard let scalar = Unicode.Scalar(value) else { continue }
                 compared += 1
                 let mine = Unicode61Tokens.tokens(of: "a" + String(scalar) + "b")
-                let theirs = sqlite[value] ?? []
+                let theirs = Self.splitting(sqlite[value] ?? [])
                 if mine != theirs, mismatches.count < 20 {
                     mismatches.append("U+\(String(value, radix: 16, uppercase: true)): fts5 \(theirs) here \(mine)")
                 }
@@ -70,13 +70,39 @@ final class QueryUnicode61Tests: XCTestCase {
         let texts = Dictionary(uniqueKeysWithValues: lines.enumerated().map { (Int64($0.offset + 1), $0.element) })
         let sqlite = try fts5Tokens(texts)
         for (id, text) in texts {
-            XCTAssertEqual(Unicode61Tokens.tokens(of: text), sqlite[id] ?? [], text)
+            XCTAssertEqual(Unicode61Tokens.tokens(of: text), Self.splitting(sqlite[id] ?? []), text)
         }
     }
 
-    func testChineseRunsAreSingleTokens() {
-        XCTAssertEqual(Unicode61Tokens.tokens(of: "市公安局 用户admin登录失败，原因：密码错误"),
-                       ["市公安局", "用户admin登录失败", "原因", "密码错误"])
+    /// FTS5's tokens with every Chinese character and kana cut out as a token of its own.
+    static func splitting(_ tokens: [String]) -> [String] {
+        var out: [String] = []
+        for token in tokens {
+            var current = String.UnicodeScalarView()
+            for scalar in token.unicodeScalars {
+                if Unicode61Tokens.isSplitCharacter(scalar) {
+                    if !current.isEmpty { out.append(String(current)) }
+                    current = String.UnicodeScalarView()
+                    out.append(String(scalar))
+                } else {
+                    current.append(scalar)
+                }
+            }
+            if !current.isEmpty { out.append(String(current)) }
+        }
+        return out
+    }
+
+    func testChineseCharactersAreTokensOfTheirOwn() {
+        XCTAssertEqual(Unicode61Tokens.tokens(of: "市公安局 用户admin登录失败，原因"),
+                       ["市", "公", "安", "局", "用", "户", "admin", "登", "录", "失", "败", "原", "因"])
+        XCTAssertEqual(Unicode61Tokens.tokens(of: "日本語テキスト 한국어"), ["日", "本", "語", "テ", "キ", "ス", "ト", "한국어"])
+        let message = Unicode61Tokens.tokens(of: "市公安局 用户admin登录失败")
+        XCTAssertTrue(QueryPhrase(text: "公安", isPrefix: false)!.matches(message), "part of a Chinese word is found")
+        XCTAssertTrue(QueryPhrase(text: "登录失败", isPrefix: false)!.matches(message))
+        XCTAssertFalse(QueryPhrase(text: "安公", isPrefix: false)!.matches(message), "in order")
+        XCTAssertEqual(QueryPhrase(text: "登录失败", isPrefix: false)!.quotedForm, #""登录失败""#)
+        XCTAssertEqual(QueryPhrase(text: "用户admin登录", isPrefix: false)!.quotedForm, #""用户 admin 登录""#)
         XCTAssertEqual(Unicode61Tokens.tokens(of: "src_ip=10.1.2.3"), ["src", "ip", "10", "1", "2", "3"])
     }
 

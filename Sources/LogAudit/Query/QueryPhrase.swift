@@ -20,8 +20,18 @@ public struct QueryPhrase: Sendable, Hashable {
     /// The tokens as one quoted string (`"` doubled, though tokens never hold one), ` *` after it
     /// for a prefix: how a phrase is written back as query text.
     public var quotedForm: String {
-        let quoted = "\"" + tokens.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Chinese characters are tokens of their own: written back together, as they were typed.
+        var text = ""
+        for (index, token) in tokens.enumerated() {
+            if index > 0, !(Self.isSplit(tokens[index - 1]) && Self.isSplit(token)) { text += " " }
+            text += token
+        }
+        let quoted = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         return isPrefix ? quoted + " *" : quoted
+    }
+
+    private static func isSplit(_ token: String) -> Bool {
+        token.unicodeScalars.count == 1 && token.unicodeScalars.first.map(Unicode61Tokens.isSplitCharacter) == true
     }
 
     /// Whether the tokens occur consecutively in `message` (already tokenized).

@@ -1,22 +1,24 @@
 import Foundation
 
-/// The tokens SQLite FTS5's default `unicode61` tokenizer (remove_diacritics 1) makes of a text,
-/// so that the in-memory matcher finds what the FTS5 index finds.
+/// The tokens of a text for full-text search: SQLite FTS5's `unicode61` tokenizer
+/// (remove_diacritics 1), except that every Chinese character and kana is a token of its own.
 ///
 /// What unicode61 does, measured against the SQLite the store links (3.40):
 /// - token characters are letters, numbers and private-use characters (Unicode classes L*, N*,
 ///   Co) of its Unicode 6.1 tables, plus every code point those tables do not know (so newer
 ///   emoji such as U+1F926 are token characters, older ones such as U+1F600 are not); all else
 ///   separates tokens, `_` included (`src_ip` is `src` `ip`);
-/// - Chinese, Japanese and Korean characters are letters and there is no word segmentation: a run
-///   of Han characters, with any Latin letters or digits touching it, is ONE token.
-///   "市公安局 用户admin登录失败，原因" has the tokens `市公安局`, `用户admin登录失败`, `原因`;
-///   a search for `公安` finds nothing, while `市公安局` or the prefix `市公*` finds it. Full-width
-///   punctuation (，：。) and the ideographic space separate tokens;
 /// - tokens are case-folded (simple folding, Basic Multilingual Plane and Deseret only) and Latin
 ///   letters with one accent lose it (`Déjà` → `deja`); a few combining accents inside a token are
 ///   dropped, other combining marks separate;
 /// - a NUL ends the text: nothing after it is indexed (ingest replaces NULs anyway).
+///
+/// unicode61 has no word segmentation, so a run of Han characters with the Latin letters touching
+/// it is ONE token there, and a search for `公安` would not find `市公安局`. Here each Han
+/// character and each hiragana or katakana is a token (`isSplitCharacter`): "市公安局 用户admin登录失败"
+/// gives 市 公 安 局 用 户 admin 登 录 失 败, and a word of Chinese is a phrase of its characters,
+/// which the search confirms as consecutive — any part of a Chinese text is found, as people
+/// expect. Hangul stays in words (Korean separates them with spaces).
 /// `QueryUnicode61Tests` checks this against FTS5 for every code point; another SQLite build
 /// (other Unicode tables) could differ.
 enum Unicode61Tokens {
@@ -26,7 +28,12 @@ enum Unicode61Tokens {
         var inToken = false
         for scalar in text.unicodeScalars {
             if scalar == "\u{0}" { break } // SQLite reads text as C strings: nothing after a NUL is indexed
-            if isTokenCharacter(scalar) {
+            if isSplitCharacter(scalar) {
+                if inToken { tokens.append(String(current)) }
+                current = String.UnicodeScalarView()
+                inToken = false
+                tokens.append(String(fold(scalar)))
+            } else if isTokenCharacter(scalar) {
                 current.append(fold(scalar))
                 inToken = true
             } else if inToken, isCombiningAccent(scalar) {
@@ -69,6 +76,15 @@ enum Unicode61Tokens {
         guard !handled else { return }
         for var token in tokens(of: text) {
             token.withUTF8 { body($0) }
+        }
+    }
+
+    /// Han ideographs (unified, extensions, compatibility) and kana letters: a token each.
+    static func isSplitCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF, 0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3134F:
+            isTokenCharacter(scalar)
+        default: false
         }
     }
 

@@ -85,6 +85,7 @@ enum LogSearchPages {
         ("unit:\"市公安局\"", "某单位的日志（名称可用 * ? 通配）"),
         ("app:sshd AND outcome:failure", "SSH 登录失败；AND / OR / NOT 组合，括号分组"),
         ("\"Failed password\" NOT user:root", "全文检索短语，排除 root 用户"),
+        ("登录失败", "中文全文检索：任意连续的字都能搜到（“公安”可找到“市公安局”）"),
         ("host:web-* AND severity:<=3", "主机名通配，级别为错误及以上（0–3）"),
         ("port:[1 TO 1024]", "数值范围（[ ] 含端点，{ } 不含）"),
         ("_exists_:user", "含有 user 字段的事件"),
