@@ -44,7 +44,8 @@ public struct AttributionTable: Sendable {
     public func attribute(sourceAddress: String?, hostname: String?) -> Attribution? {
         let sourceKey = sourceAddress.flatMap { IPKey.hex($0) }
         let fromSource = sourceKey.flatMap { byAddress[$0] }
-        let fromRelay = sourceAddress.flatMap(IPAddress.init).map { ip in relays.contains { $0.contains(ip) } } ?? false
+        let fromRelay = !relays.isEmpty
+            && (sourceAddress.flatMap(IPAddress.init).map { ip in relays.contains { $0.contains(ip) } } ?? false)
         if fromSource == nil || fromRelay, let named = hostname.flatMap(lookup(name:)) {
             return named
         }
@@ -53,6 +54,7 @@ public struct AttributionTable: Sendable {
 
     private func lookup(name: String) -> Attribution? {
         if let key = IPKey.hex(name), let owner = byAddress[key] { return owner }
+        if let owner = byName[name] { return owner } // names are mostly sent in lower case already
         let lower = name.lowercased()
         if let owner = byName[lower] { return owner }
         // Devices often send the fully qualified name of a host registered by its short name.

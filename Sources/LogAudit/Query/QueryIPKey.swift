@@ -13,16 +13,42 @@ enum QueryIPKey {
         let isHexStart = (first >= 0x30 && first <= 0x39) || first == 0x3A
             || (first >= 0x61 && first <= 0x66) || (first >= 0x41 && first <= 0x46)
         guard isHexStart else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 16)
         if text.utf8.contains(UInt8(ascii: ":")) {
+            var bytes = [UInt8](repeating: 0, count: 16)
             return inet_pton(AF_INET6, text, &bytes) == 1 ? bytes : nil
         }
-        var v4 = [UInt8](repeating: 0, count: 4)
-        guard inet_pton(AF_INET, text, &v4) == 1 else { return nil }
+        // IPv4 by hand: this runs for every field value at ingest, most of them not addresses.
+        guard let v4 = ipv4(text) else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 16)
         bytes[10] = 0xFF
         bytes[11] = 0xFF
         bytes.replaceSubrange(12..<16, with: v4)
         return bytes
+    }
+
+    /// Dotted-quad IPv4 exactly as inet_pton(AF_INET) takes it: four decimal parts 0–255, no
+    /// leading zeros, nothing else.
+    static func ipv4(_ text: String) -> [UInt8]? {
+        var parts: [UInt8] = []
+        parts.reserveCapacity(4)
+        var value = 0, digits = 0
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                if digits > 0 && value == 0 { return nil }
+                value = value * 10 + Int(byte - 0x30)
+                digits += 1
+                guard value <= 255 else { return nil }
+            } else if byte == UInt8(ascii: "."), digits > 0, parts.count < 3 {
+                parts.append(UInt8(value))
+                value = 0
+                digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, parts.count == 3 else { return nil }
+        parts.append(UInt8(value))
+        return parts
     }
 
     static func key(_ text: String) -> String? { bytes(text).map(hex) }
