@@ -6,9 +6,9 @@ import Foundation
 struct TermTable: Sendable {
     private var arena: [UInt8] = []
     private var starts: [Int] = []
-    private var hashes: [UInt64] = []
-    /// Ids + 1 by hash slot; 0 is empty. Kept at most half full.
-    private var slots: [Int32] = [Int32](repeating: 0, count: 1 << 12)
+    /// By hash slot: the high 32 bits of the key's hash, then its id + 1 (0: empty slot). Keeping
+    /// the hash in the slot settles most probes without touching the keys. At most half full.
+    private var slots: [UInt64] = [UInt64](repeating: 0, count: 1 << 12)
 
     var count: Int { starts.count }
 
@@ -30,27 +30,28 @@ struct TermTable: Sendable {
         let hash = Self.hash(key)
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while slots[slot] != 0 {
-            let id = slots[slot] - 1
-            if hashes[Int(id)] == hash, equals(id, key) { return id }
+            let entry = slots[slot]
+            if entry >> 32 == hash >> 32, equals(Self.id(entry), key) { return Self.id(entry) }
             slot = (slot + 1) & (slots.count - 1)
         }
         return nil
     }
+
+    private static func id(_ entry: UInt64) -> Int32 { Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1 }
 
     /// The id of `key`, adding it when new.
     mutating func id(of key: UnsafeRawBufferPointer) -> (id: Int32, isNew: Bool) {
         let hash = Self.hash(key)
         var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
         while slots[slot] != 0 {
-            let id = slots[slot] - 1
-            if hashes[Int(id)] == hash, equals(id, key) { return (id, false) }
+            let entry = slots[slot]
+            if entry >> 32 == hash >> 32, equals(Self.id(entry), key) { return (Self.id(entry), false) }
             slot = (slot + 1) & (slots.count - 1)
         }
         let id = Int32(starts.count)
         starts.append(arena.count)
         arena.append(contentsOf: key)
-        hashes.append(hash)
-        slots[slot] = id + 1
+        slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
         if starts.count * 2 > slots.count { grow() }
         return (id, true)
     }
@@ -62,11 +63,12 @@ struct TermTable: Sendable {
     }
 
     private mutating func grow() {
-        var bigger = [Int32](repeating: 0, count: slots.count * 2)
-        for (index, hash) in hashes.enumerated() {
+        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
+        for id in 0..<Int32(starts.count) {
+            let hash = key(id).withUnsafeBytes { Self.hash($0) }
             var slot = Int(truncatingIfNeeded: hash) & (bigger.count - 1)
             while bigger[slot] != 0 { slot = (slot + 1) & (bigger.count - 1) }
-            bigger[slot] = Int32(index + 1)
+            bigger[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(id + 1)
         }
         slots = bigger
     }
