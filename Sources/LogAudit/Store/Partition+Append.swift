@@ -5,10 +5,13 @@ import GRDB
 extension Partition {
     /// Appends events in the order given and returns their sequence numbers. The batch is one
     /// transaction: on any error (disk full, I/O) nothing of it is stored and the chain head stays.
-    /// The events reach the in-memory index after the commit; a bucket that fills up has its
-    /// index written right after.
+    /// After the commit the events go to the indexer (`PartitionIndexer`); a bucket that fills up
+    /// has its index written there.
     func append(_ events: [LogEvent], key: LogChainKey) throws -> ClosedRange<Int64> {
         guard !events.isEmpty else { throw LogStoreError.emptyBatch }
+        indexer.reserve()
+        var submitted = false
+        defer { if !submitted { indexer.release() } }
         return try database.writeWithoutTransaction { db in
             let before = state.withLock { $0 }
             guard before.seal == nil else { throw LogStoreError.partitionSealed(day: day.description) }
@@ -44,8 +47,15 @@ extension Partition {
                 return .commit
             }
             state.withLock { $0 = after }
-            index(records, fields: events.map(\.fields))
-            try storeIndexes(includingOpen: false, db)
+            let fields = events.map(\.fields)
+            let indexed = records
+            submitted = true
+            indexer.submit(through: after.chain.count) { [self] in
+                index(indexed, fields: fields)
+                // A failure here (disk full) leaves the full bucket indexed in memory; the next
+                // full bucket, the seal or a restart stores it.
+                try? storeIndexes(includingOpen: false)
+            }
             return (before.chain.count + 1)...after.chain.count
         }
     }

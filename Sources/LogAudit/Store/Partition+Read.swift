@@ -32,7 +32,8 @@ extension Partition {
     /// read's snapshot, the in-memory builder before.
     func withIndex<T: Sendable>(_ bucket: PartitionBucket,
                                 _ body: @escaping @Sendable (any BucketTermSource) throws -> T) async throws -> T {
-        try await database.read { db in
+        await indexer.catchUp(to: chain.count)
+        return try await database.read { db in
             let indexed = try Bool.fetchOne(db, sql: "SELECT indexed FROM bucket WHERE id = ?", arguments: [bucket.id]) ?? false
             if indexed {
                 let last = try Int64.fetchOne(db, sql: "SELECT last_seq FROM bucket WHERE id = ?", arguments: [bucket.id]) ?? bucket.lastSeq

@@ -14,6 +14,7 @@ final class Partition: Sendable {
     let database: any DatabaseWriter
     let state: Mutex<State>
     let openIndexes: Mutex<MemoryIndexes>
+    let indexer: PartitionIndexer
     let blocks = BlockCache()
 
     struct State: Sendable {
@@ -38,6 +39,7 @@ final class Partition: Sendable {
         self.database = database
         self.state = Mutex(state)
         self.openIndexes = Mutex(openIndexes)
+        indexer = PartitionIndexer(indexedThrough: state.chain.count)
     }
 
     static func fileName(for day: Day) -> String { "\(day).db" }
@@ -96,6 +98,7 @@ final class Partition: Sendable {
     /// index of the last, partly filled bucket is stored first.
     func close(signer: any LogSealSigner, at time: Int64) throws -> PartitionSeal {
         if let seal { return seal }
+        indexer.drain()
         try storeIndexes(includingOpen: true)
         let current = state.withLock { $0 }
         let seal = try PartitionSeal.make(day: day, chain: current.chain, minTS: current.minTS, maxTS: current.maxTS,
