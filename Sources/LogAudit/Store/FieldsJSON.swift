@@ -8,7 +8,7 @@ enum FieldsJSON {
         // Byte by byte: this runs for every stored event.
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(128)
-        for (index, pair) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+        for (index, pair) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendQuoted(pair.key, to: &out)
             out.append(UInt8(ascii: ":"))
