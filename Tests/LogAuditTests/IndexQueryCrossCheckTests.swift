@@ -98,21 +98,10 @@ final class IndexQueryCrossCheckTests: XCTestCase {
 
     // MARK: - fixture
 
-    private struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let fixture = makeEvents(count: 800)
 
     private static func makeEvents(count: Int) -> [LogEvent] {
-        var rng = SplitMix64(state: 20261125)
+        var rng = SplitMix64(seed: 20261125)
         func pick<T>(_ items: [T]) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
         func maybe<T>(_ value: T, _ percent: Int = 85) -> T? { Int.random(in: 0..<100, using: &rng) < percent ? value : nil }
         func number(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
@@ -436,7 +425,7 @@ final class IndexQueryCrossCheckTests: XCTestCase {
         let clock = TestClock(Self.now)
         let store = try openStore(clock)
         _ = try await store.append(Self.fixture)
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         let leaves = Self.queries.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         func compose(_ depth: Int) -> String {
             if depth == 0 || Int.random(in: 0..<3, using: &rng) == 0 {

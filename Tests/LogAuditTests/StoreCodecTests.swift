@@ -7,17 +7,6 @@ import XCTest
 /// canonical event record. Each must round-trip exactly, keep its boundaries (positions 0 and
 /// 65,535) and refuse damaged bytes instead of decoding them into something else.
 final class StoreCodecTests: XCTestCase {
-    private struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let last = OffsetSet.capacity - 1
 
     private func descending(_ set: OffsetSet) -> [Int] {
@@ -69,7 +58,7 @@ final class StoreCodecTests: XCTestCase {
     }
 
     func testOffsetSetAlgebraAgreesWithASetOfInts() {
-        var rng = SplitMix64(state: 11)
+        var rng = SplitMix64(seed: 11)
         for round in 0..<20 {
             let a = randomOffsets(&rng, count: round * 97)
             let b = randomOffsets(&rng, count: 3_000 - round * 120).union([0, Self.last])
@@ -119,7 +108,7 @@ final class StoreCodecTests: XCTestCase {
     }
 
     func testPostingsRoundTrip() throws {
-        var rng = SplitMix64(state: 29)
+        var rng = SplitMix64(seed: 29)
         var cases: [[UInt16]] = [[], [0], [65_535], [0, 65_535], [0, 1, 2, 3], [127], [128], [16_383], [16_384],
                                  Array(0...65_535)]
         for count in [1, 10, 1_000, 30_000] {
@@ -165,7 +154,7 @@ final class StoreCodecTests: XCTestCase {
     }
 
     func testTimeColumnRoundTrip() throws {
-        var rng = SplitMix64(state: 31)
+        var rng = SplitMix64(seed: 31)
         let base: Int64 = 1_795_572_000_000_000
         var rising: [Int64] = []
         var time = base

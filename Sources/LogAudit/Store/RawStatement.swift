@@ -1,9 +1,9 @@
 import GRDB
 import GRDBSQLite
 
-/// Binds and steps a prepared statement through SQLite's C API. The ingest path inserts several
-/// rows per event at 100,000 events/s; building GRDB `StatementArguments` for each would cost more
-/// than SQLite's own work.
+/// Binds and steps a prepared statement through SQLite's C API. Storing a full bucket's index
+/// inserts a hundred thousand posting rows at once; building GRDB `StatementArguments` for each
+/// would cost more than SQLite's own work.
 struct RawStatement {
     let handle: SQLiteStatement
 
