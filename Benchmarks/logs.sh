@@ -6,7 +6,9 @@
 #      (parse, decode, attribute, store, index; durable). Each is timed from the first byte sent
 #      until the last line is in the file / the last event is stored, and the losses are counted.
 #      Target: anyun ≥ 100,000 events/s sustained with zero loss.
-#   2. storage: bytes per event of anyun's logs/ folder after that run (target ≤ 300 B).
+#   2. storage: bytes per event of anyun's logs/ folder after that run, the day still open
+#      (uncompressed blocks), and, in part 3, of a sealed day after compaction (zstd blocks;
+#      target ≤ 300 B with compression of closed partitions).
 #   3. search: ANYUN_BENCH_EVENTS events (default 10,000,000, about a day of the reference
 #      deployment) written straight into the event store by `anyun-bench logs-fill`, then p50/p95
 #      of field, full-text and count-by queries over 24 hours (target p95 ≤ 300 ms).
@@ -150,7 +152,7 @@ if [[ $server_help == *--syslog-tcp* ]]; then
         "$(grouped $((now - before)))" "$(grouped "$searchable")" "$(grouped $((count - searchable)))"
     printf "%-40s %12s\n" "ratio anyun / rsyslog" "$(calc "printf \"%.2f\", $any_rate / $rs_rate")"
     bytes=$(find "$data/logs" -type f -name '*.db*' -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
-    printf "%-40s %12s B/event (%s B in logs/*.db*, incl. -wal)\n" "anyun storage after ingest" \
+    printf "%-40s %12s B/event (%s B in logs/*.db*, incl. -wal; compacted when sealed, see below)\n" "anyun storage, day still open" \
         "$(calc "printf \"%.0f\", $bytes / $searchable")" "$(grouped "$bytes")"
 else
     echo "anyun server has no --syslog-tcp yet: its ingest part is skipped"

@@ -109,6 +109,15 @@ final class LogConsoleAlertTests: XCTestCase {
             stored = try await c.alerts.alert(id: alert.id, units: .any)
             XCTAssertEqual(stored.state, .new)
 
+            // The detail page lists the handling, oldest first, with who and why.
+            r = try await client.execute(uri: "/alerts/\(alert.id)", method: .get, headers: Browser.session(sec))
+            let table = try XCTUnwrap(r.html.range(of: "id=\"alert-history\"").map { String(r.html[$0.lowerBound...]) })
+            let history = String(table[..<(table.range(of: "</table>")?.lowerBound ?? table.endIndex)])
+            let firewall = try XCTUnwrap(history.range(of: "已在防火墙封禁该地址")), again = try XCTUnwrap(history.range(of: "复现"))
+            XCTAssertLessThan(firewall.lowerBound, again.lowerBound, "oldest first")
+            XCTAssertFalse(history.contains("误操作"), "the refused change is not in the history")
+            XCTAssertEqual(history.components(separatedBy: "<tr><td>").count - 1, 3)
+
             // Each change in the trail as the API records it: action, before, after, note, unit.
             var trail: [(String, String?, String?, String?)] = []
             for action in ["alert.acknowledge", "alert.resolve", "alert.reopen"] {

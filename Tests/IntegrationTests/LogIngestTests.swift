@@ -107,6 +107,15 @@ final class LogIngestTests: XCTestCase {
         XCTAssertEqual((acknowledged.json as? [String: Any])?["state"] as? String, "acknowledged", acknowledged.text)
         let backwards = try await admin.send("POST", "/api/v1/alerts/\(id)/reopen", json: [:])
         XCTAssertEqual(backwards.status, 409, "acknowledged cannot go back to new: \(backwards.text)")
+        let history = try await admin.send("GET", "/api/v1/alerts/\(id)/history").json as? [String: Any]
+        let steps = try XCTUnwrap(history?["items"] as? [[String: Any]])
+        XCTAssertEqual(steps.count, 1, "the refused reopen is not a step")
+        XCTAssertEqual(steps.first?["user"] as? String, "secadmin")
+        XCTAssertEqual(steps.first?["from"] as? String, "new")
+        XCTAssertEqual(steps.first?["to"] as? String, "acknowledged")
+        XCTAssertEqual(steps.first?["note"] as? String, "blocking at the firewall")
+        let foreignHistory = try await otherUnitUser.send("GET", "/api/v1/alerts/\(id)/history")
+        XCTAssertEqual(foreignHistory.status, 404, "another unit cannot read how this alert was handled")
 
         // Bad input is refused with the field named; nothing is stored from a bad batch.
         let bad = try await admin.send("POST", "/api/v1/events", json: ["events": [["message": "ok"], ["host": "x"]]])

@@ -25,6 +25,13 @@ enum AlertRoutes {
             return try JSONIO.response(AlertDocument(alert))
         }
 
+        api.get("alerts/:id/history") { _, context in
+            let principal = try context.requirePrincipal()
+            try principal.require(.alertRead)
+            let items = try await services.alerts.history(id: try context.parameters.id(), units: principal.tenantScope.restrict(nil))
+            return try JSONIO.response(Items(items: items.map(AlertTransitionJSON.init)))
+        }
+
         for (action, state) in [("acknowledge", AlertState.acknowledged), ("resolve", .resolved), ("reopen", .new)] {
             api.post("alerts/:id/\(action)") { request, context in
                 let principal = try context.requirePrincipal()
@@ -95,4 +102,21 @@ struct SuppressionBody: Decodable {
 struct AlertList: Encodable {
     var items: [AlertDocument]
     var total: Int
+}
+
+/// `GET /api/v1/alerts/{id}/history` items: times in RFC 3339 like the alert document.
+struct AlertTransitionJSON: Encodable {
+    var at: String
+    var user: String
+    var from: String
+    var to: String
+    var note: String
+
+    init(_ t: AlertTransition) {
+        at = AlertDocument.iso8601(t.at)
+        user = t.user
+        from = t.from.rawValue
+        to = t.to.rawValue
+        note = t.note
+    }
 }

@@ -94,6 +94,8 @@ public protocol AlertStore: Sendable {
     func alerts(_ query: AlertQuery, page: PageRequest) async throws -> Page<Alert>
     func alert(id: Int64, units: UnitFilter) async throws -> Alert
     func transition(id: Int64, to state: AlertState, by user: String, note: String, units: UnitFilter, at time: Int64) async throws -> Alert
+    /// Who moved the alert between states, when and why, oldest first.
+    func history(id: Int64, units: UnitFilter) async throws -> [AlertTransition]
     func suppress(_ suppression: AlertSuppression) async throws -> AlertSuppression
     func suppressions(activeAt time: Int64) async throws -> [AlertSuppression]
     func countsBySeverity(units: UnitFilter, since: Int64) async throws -> [Severity: Int]
@@ -125,4 +127,13 @@ public struct AlertSummary: Sendable, Equatable {
 public protocol AlertSummarizing: Sendable {
     /// Alerts last seen in `since...until`, for the scope, bucketed by `bucketMicroseconds`.
     func summary(units: UnitFilter, since: Int64, until: Int64, bucketMicroseconds: Int64, top: Int) async throws -> AlertSummary
+}
+
+/// One change of an alert's state, as `alert_history` records it.
+public struct AlertTransition: Sendable, Codable, Equatable {
+    public var at: Int64
+    public var user: String
+    public var from: AlertState
+    public var to: AlertState
+    public var note: String
 }

@@ -160,6 +160,21 @@ public final class SQLiteAlertStore: AlertStore {
         }
     }
 
+    public func history(id: Int64, units: UnitFilter) async throws -> [AlertTransition] {
+        let (condition, arguments) = Self.unitCondition(units)
+        return try await database.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM alert WHERE id = ? AND \(condition)", arguments: [id] + arguments) == true else {
+                throw AlertStoreError.notFound(id)
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT at, user, from_state, to_state, note FROM alert_history WHERE alert_id = ? ORDER BY at, id
+                """, arguments: [id]).map { row in
+                AlertTransition(at: row[0], user: row[1], from: AlertState(rawValue: row[2]) ?? .new,
+                                to: AlertState(rawValue: row[3]) ?? .new, note: row[4])
+            }
+        }
+    }
+
     /// new → acknowledged → resolved, and a resolved alert may be reopened (new) when it was
     /// closed by mistake; nothing else.
     static func allowed(from: AlertState, to: AlertState) -> Bool {

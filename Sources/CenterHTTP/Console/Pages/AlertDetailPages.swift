@@ -40,8 +40,18 @@ enum AlertDetailPages {
         let eventsURL: String
     }
 
+    struct Step {
+        let at: String
+        let user: String
+        let from: Badge
+        let to: Badge
+        let note: String
+    }
+
     struct View {
         let detail: Detail
+        let history: [Step]
+        let hasHistory: Bool
         let canManage: Bool
         let actions: [Action]
         let note: String
@@ -125,7 +135,10 @@ enum AlertDetailPages {
                             owners: owners, tags: a.tags, hasTags: !a.tags.isEmpty, eventsURL: eventsURL(a, time: time))
         let allowed = actions.filter { AlertText.allowed(from: a.state, to: $0.state) }
             .map { Action(value: $0.action, label: $0.label, style: $0.style) }
-        let view = View(detail: detail, canManage: p.can(.alertManage) && !allowed.isEmpty, actions: allowed, note: note,
+        let history = try await services.alerts.history(id: id, units: p.tenantScope.restrict(nil)).map {
+            Step(at: time.text(LogEvent.date($0.at)), user: $0.user, from: AlertText.state($0.from), to: AlertText.state($0.to), note: $0.note)
+        }
+        let view = View(detail: detail, history: history, hasHistory: !history.isEmpty, canManage: p.can(.alertManage) && !allowed.isEmpty, actions: allowed, note: note,
                         alert: failure.map { Alert($0) })
         return await env.renderer.page("alerts-detail", title: "告警详情", nav: .alerts, view, status: failure?.status ?? .ok,
                                        notice: notice, context: context)
