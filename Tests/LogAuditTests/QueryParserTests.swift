@@ -20,6 +20,9 @@ final class QueryParserTests: XCTestCase {
             XCTFail("\(text.prefix(80)) parsed as \(query.description.prefix(80))", file: file, line: line)
         } catch {
             XCTAssertTrue(error.message.hasPrefix(message), "\(text.prefix(80)): got '\(error.message)'", file: file, line: line)
+            XCTAssertTrue(error.chineseMessage.hasSuffix("（\(error.message)）")
+                            && error.chineseMessage.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) },
+                          "every syntax error reads in Chinese on the console: \(error.chineseMessage)", file: file, line: line)
             XCTAssertEqual(error.column, column, "\(text.prefix(80)): \(error)", file: file, line: line)
         }
     }

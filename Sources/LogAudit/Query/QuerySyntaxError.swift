@@ -16,6 +16,48 @@ public struct QuerySyntaxError: Error, Sendable, Hashable, CustomStringConvertib
 
     public var description: String { "\(message) at column \(column)" }
     public var errorDescription: String? { description }
+
+    /// The message for Chinese readers (the console): the problem in Chinese, the English
+    /// original after it, since it names the exact value or limit.
+    public var chineseMessage: String {
+        guard let (_, chinese) = Self.chinese.first(where: { message.contains($0.0) }) else { return message }
+        return "\(chinese)（\(message)）"
+    }
+
+    private static let chinese: [(String, String)] = [
+        ("'-' must be followed", "“-”后面须紧跟检索条件"),
+        ("dangling backslash", "反斜杠后缺少字符"),
+        ("unexpected quote inside a word", "词中间出现了引号，字面引号请写作 \\\""),
+        ("unterminated quote", "引号未闭合"),
+        ("unterminated range", "范围未闭合"),
+        ("range needs TO", "范围缺少 TO"),
+        ("range needs ] or }", "范围须以 ] 或 } 结尾"),
+        ("range needs a value", "范围缺少取值"),
+        ("comparison needs a value", "比较缺少取值"),
+        ("expected a space after", "此处须有空格"),
+        ("query is ", "查询过长"),
+        ("unbalanced parenthesis", "括号不配对"),
+        ("unexpected ", "此处不应出现"),
+        ("expected a term before", "此前缺少检索条件"),
+        ("expected a term after", "此后缺少检索条件"),
+        ("expected a term", "缺少检索条件"),
+        ("empty parentheses", "括号内为空"),
+        ("query has more than", "检索条件过多"),
+        ("query nests deeper than", "括号嵌套过深"),
+        ("expected a value", "缺少取值"),
+        ("_exists_ needs a field name", "_exists_ 需要字段名"),
+        ("full-text search takes only a trailing *", "全文检索只支持末尾的 * 前缀匹配"),
+        ("no searchable word", "没有可检索的词（全文检索忽略标点和符号）"),
+        ("a range bound cannot hold wildcards", "范围端点不能含通配符"),
+        ("full-text search cannot take a range", "全文检索不能用范围或比较，请指定字段"),
+        ("invalid CIDR", "CIDR 网段无效"),
+        ("unknown transport", "未知的传输方式"),
+        ("invalid time", "时间格式无效，请写作 2026-11-25、2026-11-25T08:00 或 now-15m"),
+        (" needs a value", "字段缺少取值"),
+        (" cannot take a range or comparison", "该字段不能用范围或比较"),
+        (" needs a number", "该字段需要数字"),
+        (" takes no wildcards", "该字段不支持通配符"),
+    ]
 }
 
 /// The compiler was handed a term the parser never builds (for example a range on full text):

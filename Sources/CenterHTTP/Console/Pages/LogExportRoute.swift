@@ -27,7 +27,7 @@ enum LogExportRoute {
             do {
                 typed = try r.filter(p, names: services.names, window: try r.window(now: now), now: now)
             } catch let error as QuerySyntaxError {
-                throw ConsoleError.badRequest("查询语法错误（第 \(error.column) 列）：\(error.message)")
+                throw ConsoleError.badRequest("查询语法错误（第 \(error.column) 列）：\(error.chineseMessage)")
             } catch let error as QueryCompileError {
                 throw ConsoleError.badRequest("查询无法执行：\(error.message)")
             }

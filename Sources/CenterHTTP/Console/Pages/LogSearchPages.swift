@@ -192,6 +192,6 @@ enum LogSearchPages {
         func text(_ s: ArraySlice<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(s)) }
         let culprit = at < scalars.count ? text(scalars[at...at]) : " "
         let after = at + 1 < scalars.count ? text(scalars[(at + 1)...]) : ""
-        return SyntaxProblem(message: error.message, column: error.column, before: text(scalars[..<at]), culprit: culprit, after: after)
+        return SyntaxProblem(message: error.chineseMessage, column: error.column, before: text(scalars[..<at]), culprit: culprit, after: after)
     }
 }
