@@ -85,6 +85,15 @@ struct LogStoreSearch {
                 (try await store.topValues(of: "host", try filter(), limit: 10).reduce(0) { $0 + $1.count }, true)
             },
             Case(name: "count      all in window") { _ in (try await store.count(try filter()), true) },
+            // What the search page draws above every result list: 60 bars over the window.
+            Case(name: "histogram  all, 60 bars") { _ in
+                let f = try filter()
+                return (try await store.histogram(f, bucketMicroseconds: (f.to - f.from) / 60).reduce(0) { $0 + $1.count }, true)
+            },
+            Case(name: "histogram  src_ip:<ip>, 60 bars") { i in
+                let f = try filter("src_ip:\(sample.ips[i % sample.ips.count])")
+                return (try await store.histogram(f, bucketMicroseconds: (f.to - f.from) / 60).reduce(0) { $0 + $1.count }, true)
+            },
         ]
 
         LogStoreSuite.say("query                                runs   matched (avg)     p50 ms     p95 ms")

@@ -125,6 +125,19 @@ final class EventStoreTests: XCTestCase {
         // The first page is the newest events of the newest bucket.
         let first = try await store.search(evens, page: PageRequest(offset: 0, limit: 5))
         XCTAssertEqual(first.items.map(\.event.seq), [70_000, 69_998, 69_996, 69_994, 69_992])
+        // Histograms: a full bucket inside one bin is counted whole, others time by time; both
+        // must give what the event times say.
+        for width: Int64 in [1_000_000, 10_000_000, 100_000_000, 86_400_000_000] {
+            for f in [all(), evens, late] {
+                let bins = try await store.histogram(f, bucketMicroseconds: width)
+                var expected: [Int64: Int] = [:]
+                for i in 1...total where (f.query == evens.query ? i % 2 == 0 : true) && base + Int64(i) * 1_000 >= f.from {
+                    expected[(base + Int64(i) * 1_000) / width * width, default: 0] += 1
+                }
+                XCTAssertEqual(bins, expected.map { TimeBucket(start: $0.key, count: $0.value) }.sorted { $0.start < $1.start }, "width \(width)")
+            }
+        }
+
         let top = try await store.topValues(of: "parity", late, limit: 2)
         XCTAssertEqual(top.map(\.count).reduce(0, +), total - 60_000)
         // The full bucket 0 is counted once, then served from the cache; both answers agree

@@ -107,6 +107,7 @@ enum TimeColumnCodec {
     static func decode(_ bytes: UnsafeRawBufferPointer) throws -> [Int64] {
         var reader = ByteReader(bytes)
         var out: [Int64] = []
+        out.reserveCapacity(bytes.count) // at least one byte per time
         var previous: Int64 = 0
         while !reader.isAtEnd {
             previous = previous &+ (try reader.signed())

@@ -118,22 +118,28 @@ extension PartitionedEventStore {
     public nonisolated func histogram(_ filter: EventFilter, bucketMicroseconds width: Int64) async throws -> [TimeBucket] {
         guard filter.units != .none, width > 0 else { return [] }
         let plan = try FilterPlan(filter)
-        var counts: [Int64: Int] = [:]
+        var bins = TimeBins(from: filter.from, to: filter.to, width: width)
         for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                let set = try await Self.matchingPositions(plan, bucket, partition)
+                let whole = plan.takesWhole(bucket, of: partition.day)
+                let set = whole ? nil : try await Self.matchingPositions(plan, bucket, partition)
+                // A full or sealed bucket's time range is final: inside one bin, its count is enough.
+                if bucket.isFull || partition.isSealed, bins.sameBin(bucket.minTS, bucket.maxTS) {
+                    bins.add(bucket.minTS, count: set?.count ?? bucket.eventCount)
+                    continue
+                }
                 let times = try await partition.withIndex(bucket) { try $0.times() }
-                for (position, time) in times.enumerated() where set.contains(position) {
-                    counts[Self.floor(time, width), default: 0] += 1
+                if let set {
+                    set.forEachDescending { position in
+                        if position < times.count { bins.add(times[position]) }
+                        return true
+                    }
+                } else {
+                    for time in times { bins.add(time) }
                 }
             }
         }
-        return counts.map { TimeBucket(start: $0.key, count: $0.value) }.sorted { $0.start < $1.start }
-    }
-
-    private static func floor(_ time: Int64, _ width: Int64) -> Int64 {
-        let quotient = time / width
-        return (time % width < 0 ? quotient - 1 : quotient) * width
+        return bins.buckets
     }
 
     /// Fields counted from the numeric columns rather than the field values.
