@@ -138,6 +138,19 @@ final class EventStoreTests: XCTestCase {
             }
         }
 
+        // Past its deadline, a search still fills its page (newest first) but stops counting, and
+        // count-by and histograms keep what they had (here: nothing, before the first bucket).
+        var hurried = evens
+        hurried.deadline = .now - .seconds(1)
+        let quick = try await store.search(hurried, page: PageRequest(offset: 0, limit: 5))
+        XCTAssertEqual(quick.items.map(\.event.seq), [70_000, 69_998, 69_996, 69_994, 69_992])
+        XCTAssertFalse(quick.totalIsExact)
+        XCTAssertEqual(quick.total, (65_537...total).filter { $0 % 2 == 0 }.count, "only the newest bucket was counted")
+        let hurriedTop = try await store.topValues(of: "parity", hurried, limit: 2)
+        XCTAssertEqual(hurriedTop, [])
+        let hurriedCount = try await store.count(hurried)
+        XCTAssertEqual(hurriedCount, total / 2, "count is always exact")
+
         let top = try await store.topValues(of: "parity", late, limit: 2)
         XCTAssertEqual(top.map(\.count).reduce(0, +), total - 60_000)
         // The full bucket 0 is counted once, then served from the cache; both answers agree

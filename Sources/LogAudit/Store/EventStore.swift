@@ -31,6 +31,11 @@ public struct EventFilter: Sendable {
     /// `PartitionedEventStore.seqSnapshot`); days missing from it are left out. Lets a long
     /// export page through a fixed set while events keep arriving.
     public var seqLimits: [Day: Int64]?
+    /// When set, a search stops counting once its page is full and this instant has passed
+    /// (the total is then a lower bound), and count-by and histograms stop adding older buckets:
+    /// the console's answer over months arrives in seconds, newest part first. `count` and
+    /// `scan` ignore it.
+    public var deadline: ContinuousClock.Instant?
 
     public init(query: SearchQuery = .all, context: QueryContext = QueryContext(), from: Int64, to: Int64, units: UnitFilter) {
         self.query = query

@@ -20,7 +20,7 @@ extension PartitionedEventStore {
         var skip = page.offset
         scan: for partition in chosen {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
-                if !exact || confirming && items.count >= page.limit && total >= Self.confirmedTotalLimit {
+                if !exact || items.count >= page.limit && (confirming && total >= Self.confirmedTotalLimit || filter.isPastDeadline) {
                     exact = false
                     break scan
                 }
@@ -93,8 +93,9 @@ extension PartitionedEventStore {
         let plan = try FilterPlan(filter)
         let kind: IndexTerm.Kind = Self.groupableColumns.contains(field) ? .column : .field
         var counts: [ValueBytes: Int] = [:]
-        for partition in await partitions(overlapping: filter) {
+        scan: for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
+                if filter.isPastDeadline { break scan }
                 let pairs: [ValueBytes: Int]
                 if plan.takesWhole(bucket, of: partition.day) {
                     let key = BucketAggregateCache.Key(day: partition.day.description, bucket: bucket.id, field: field)
@@ -119,8 +120,9 @@ extension PartitionedEventStore {
         guard filter.units != .none, width > 0 else { return [] }
         let plan = try FilterPlan(filter)
         var bins = TimeBins(from: filter.from, to: filter.to, width: width)
-        for partition in await partitions(overlapping: filter) {
+        scan: for partition in await partitions(overlapping: filter) {
             for bucket in try await partition.buckets(from: filter.from, to: filter.to) {
+                if filter.isPastDeadline { break scan }
                 let whole = plan.takesWhole(bucket, of: partition.day)
                 let set = whole ? nil : try await Self.matchingPositions(plan, bucket, partition)
                 // A full or sealed bucket's time range is final: inside one bin, its count is enough.
@@ -161,4 +163,9 @@ extension PartitionedEventStore {
         }
         return seen
     }
+}
+
+extension EventFilter {
+    /// Whether `deadline` has passed: what a count-by or histogram returned is then the newest part.
+    public var isPastDeadline: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
 }

@@ -69,6 +69,10 @@ enum LogSearchPages {
         let badInput: String?
         let searched: Bool
         let period: String
+        /// "共 N 条", "至少 N 条" when counting stopped at its time budget.
+        let totalText: String
+        /// Set when a long window was summarised only in its newest part within the time budget.
+        let partialNote: String?
         let chart: SvgHistogram?
         let tops: [TopPanel]
         let rows: [Row]
@@ -76,6 +80,17 @@ enum LogSearchPages {
         let pager: Pager?
         let exportURL: String
         let examples: [Example]
+    }
+
+    /// Time budgets of one search page: a window of months is answered in seconds, newest part
+    /// first, instead of the page hanging until every day is counted.
+    static let searchBudget: Duration = .seconds(3)
+    static let summaryBudget: Duration = .seconds(1)
+
+    static func budgeted(_ filter: EventFilter, _ budget: Duration) -> EventFilter {
+        var f = filter
+        f.deadline = .now + budget
+        return f
     }
 
     static let presets: [(label: String, from: String)] = [("15分钟", "now-15m"), ("1小时", "now-1h"), ("24小时", "now-24h"), ("7天", "now-7d")]
@@ -127,16 +142,21 @@ enum LogSearchPages {
         var tops: [TopPanel] = []
         var pager: Pager?
         var period = ""
+        var totalText = ""
+        var partial = false
         if let filter {
             let page = PageRequest(offset: offset, limit: pageSize)
-            let result = try await services.logs.store.search(filter, page: page)
+            let result = try await services.logs.store.search(budgeted(filter, searchBudget), page: page)
+            totalText = result.totalIsExact ? "共 \(result.total) 条" : "至少 \(result.total) 条"
             rows = result.items.map { row($0, names: names, time: time) }
             pager = Pager(path: "/logs", query: base, page: page, shown: rows.count, total: result.total)
 
             // The axis ends now unless the window asks for a past period (or events are dated ahead).
             let start = filter.from
             let bucket = SvgHistogram.bucketWidth(span: max(min(filter.to, now) - start, 60_000_000))
-            let counts = try await services.logs.store.histogram(filter, bucketMicroseconds: bucket)
+            let chartFilter = budgeted(filter, summaryBudget)
+            let counts = try await services.logs.store.histogram(chartFilter, bucketMicroseconds: bucket)
+            partial = partial || chartFilter.isPastDeadline
             let lastEnd = (counts.last.map { $0.start + bucket }) ?? start
             let end = max(min(filter.to, now), min(lastEnd, filter.to))
             chart = SvgHistogram.make(buckets: counts.map { ($0.start, $0.count) }, from: start, to: end, bucket: bucket, time: time,
@@ -146,7 +166,9 @@ enum LogSearchPages {
             period = "\(time.text(LogEvent.date(start))) 至 \(filter.to >= now ? "现在" : time.text(LogEvent.date(filter.to)))（北京时间）"
 
             for (field, heading) in [("app", "程序"), ("src_ip", "来源地址"), ("user", "用户"), ("unit_id", "单位")] {
-                let values = try await services.logs.store.topValues(of: field, filter, limit: 8)
+                let topFilter = budgeted(filter, summaryBudget)
+                let values = try await services.logs.store.topValues(of: field, topFilter, limit: 8)
+                partial = partial || topFilter.isPastDeadline
                 let top = values.first?.count ?? 0
                 let items = values.map { v -> TopItem in
                     var label = v.value, term = QueryText.term(field, v.value)
@@ -169,7 +191,9 @@ enum LogSearchPages {
                        active: r.from == preset.from && r.to == nil)
             },
             showUnitFilter: showUnits, units: names.directory.unitOptions(selected: r.unitID),
-            syntax: syntax, badInput: badInput, searched: filter != nil, period: period, chart: chart, tops: tops,
+            syntax: syntax, badInput: badInput, searched: filter != nil, period: period, totalText: totalText,
+            partialNote: partial ? "时间范围很长：时间分布和排行只统计了最近的一部分。完整结果请导出 CSV，或使用 /api/v1/events/stream 流式接口（附进度）。" : nil,
+            chart: chart, tops: tops,
             rows: rows, empty: rows.isEmpty, pager: pager, exportURL: "/logs/export.csv" + base.text,
             examples: examples.map { Example(query: $0.0, meaning: $0.1, href: "/logs" + QueryString([("q", $0.0)]).text) })
         let failed = syntax != nil || badInput != nil
