@@ -113,6 +113,7 @@ final class Partition: Sendable {
     }
 
     func closeConnections() throws {
+        indexer.drain() // the indexer may be storing a full bucket through the connection
         try database.close()
     }
 }
