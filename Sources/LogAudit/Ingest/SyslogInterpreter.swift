@@ -41,7 +41,11 @@ public final class SyslogInterpreter: FrameInterpreter {
         guard !event.flags.contains(.parseError), let result = decoders.decode(app: event.app, message: event.message) else { return }
         event.decoder = result.decoder
         // Fields the sender set (structured data, API fields) win over what a decoder guessed.
-        event.fields.merge(result.fields) { own, _ in own }
+        if event.fields.isEmpty {
+            event.fields = result.fields
+        } else {
+            event.fields.merge(result.fields) { own, _ in own }
+        }
     }
 
     private func attribute(_ event: inout LogEvent) {
