@@ -267,4 +267,15 @@ final class StoreCodecTests: XCTestCase {
         Varint.put(UInt64(Int32.max) + 1, into: &hugeLength)
         XCTAssertNil(EventRecord(canonical: hugeLength + bytes.dropFirst(messageTag + 2)), "a length past the bytes")
     }
+
+    func testFieldsJSONIsSortedEscapedAndReadsBack() {
+        let fields = ["zeta": "last", "a": "first", "q": "say \"hi\"\\ now", "ctl": "tab\there\nnl\u{01}\u{1F}",
+                      "中文": "用户登录", "empty": ""]
+        let text = FieldsJSON.encode(fields)
+        XCTAssertEqual(text, #"{"a":"first","ctl":"tab\there\nnl\u0001\u001f","empty":"","q":"say \"hi\"\\ now","zeta":"last","中文":"用户登录"}"#)
+        XCTAssertEqual(FieldsJSON.decode(text), fields)
+        XCTAssertEqual(FieldsJSON.encode([:]), "{}")
+        XCTAssertEqual(FieldsJSON.decode("{}"), [:])
+        XCTAssertEqual(FieldsJSON.decode("not json"), [:], "an unreadable stored value reads as no fields")
+    }
 }
