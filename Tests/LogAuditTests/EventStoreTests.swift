@@ -189,6 +189,38 @@ final class EventStoreTests: XCTestCase {
         }
     }
 
+    func testCompactionKeepsEverythingAndALeftoverFromACrashIsRemoved() async throws {
+        let clock = TestClock(base)
+        var store = try makeStore(clock: clock)
+        _ = try await store.append((1...2_000).map { event($0, fields: ["user": "u\($0 % 7)"]) })
+        clock.now += 24 * 3_600_000_000
+        _ = try await store.append([event(2_001)])
+        let file = directory.appendingPathComponent("2026-11-25.db")
+        let before = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
+        let beforeTop = try await store.topValues(of: "user", all(), limit: 10)
+        let done = try await store.compactSealedPartitions()
+        XCTAssertEqual(done.map(\.description), ["2026-11-25"])
+        let after = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
+        XCTAssertLessThan(after, before, "compressed blocks take less room")
+        let again = try await store.compactSealedPartitions()
+        XCTAssertEqual(again, [], "a compacted day is not compacted twice")
+        let count = try await store.count(all())
+        XCTAssertEqual(count, 2_001)
+        let afterTop = try await store.topValues(of: "user", all(), limit: 10)
+        XCTAssertEqual(afterTop, beforeTop)
+        let report = try await store.verify()
+        XCTAssertTrue(report.isIntact, "the seal still holds after compaction: \(report.problems)")
+        try await store.close()
+
+        // A crash in the middle of a compaction leaves its temporary file: the next start removes it.
+        let leftover = PartitionCompactor.temporaryURL(for: file)
+        try Data("half-written".utf8).write(to: leftover)
+        store = try makeStore(clock: clock)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: leftover.path))
+        let reopened = try await store.count(all())
+        XCTAssertEqual(reopened, 2_001)
+    }
+
     // MARK: tampering
 
     private func editBlock(containing seq: Int64, file: String = "2026-11-25.db",

@@ -110,7 +110,11 @@ public actor PartitionedEventStore: EventStore {
     }
 
     private func reopen(_ day: Day) throws {
-        guard let partition = partitions[day] else { return }
+        guard let partition = partitions[day] else {
+            // Archived or dropped while it was being compacted: the rewrite must not bring it back.
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(Partition.fileName(for: day)))
+            return
+        }
         partitions[day] = try Partition.open(url: partition.url)
     }
 
