@@ -23,6 +23,7 @@ import Foundation
 /// (other Unicode tables) could differ.
 enum Unicode61Tokens {
     static func tokens(of text: String) -> [String] {
+        if let ascii = asciiTokens(of: text) { return ascii }
         var tokens: [String] = []
         var current = String.UnicodeScalarView()
         var inToken = false
@@ -48,11 +49,27 @@ enum Unicode61Tokens {
         return tokens
     }
 
+    /// The tokens of ASCII text straight from its bytes (most log lines); nil for other text.
+    private static func asciiTokens(of text: String) -> [String]? {
+        var tokens: [String] = []
+        let handled = forEachASCIIToken(of: text) { tokens.append(String(decoding: $0, as: UTF8.self)) }
+        return handled ? tokens : nil
+    }
+
     /// The same tokens as UTF-8 bytes, without making a `String` of each when the text is ASCII
     /// (the common case at ingest, where this runs for every event).
     static func forEachToken(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard !forEachASCIIToken(of: text, body) else { return }
+        for var token in tokens(of: text) {
+            token.withUTF8 { body($0) }
+        }
+    }
+
+    /// Calls `body` with each token when the text is ASCII and returns true; false (and no
+    /// calls) otherwise.
+    private static func forEachASCIIToken(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
         var text = text
-        let handled: Bool = text.withUTF8 { bytes in
+        return text.withUTF8 { bytes in
             guard !bytes.contains(where: { $0 >= 0x80 }) else { return false }
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { token in
                 var length = 0
@@ -72,10 +89,6 @@ enum Unicode61Tokens {
                 if length > 0 { body(UnsafeBufferPointer(rebasing: token[..<length])) }
             }
             return true
-        }
-        guard !handled else { return }
-        for var token in tokens(of: text) {
-            token.withUTF8 { body($0) }
         }
     }
 
