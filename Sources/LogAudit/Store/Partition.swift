@@ -83,6 +83,9 @@ final class Partition: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Checkpoint every 64 MB of log instead of 4 MB: at ingest rates each checkpoint is
+            // another fsync of the day's file (measured 44–45k → 46–47k events/s end to end).
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
         }
         config.maximumReaderCount = 4
         return config
