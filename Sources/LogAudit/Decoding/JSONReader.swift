@@ -19,7 +19,7 @@ struct JSONReader {
     }
 
     private mutating func skipSpace() {
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+        while i < bytes.count, ByteClass.isSpace(bytes[i]) { i += 1 }
     }
 
     private mutating func value() -> JSONFlattener.Value? {
@@ -158,26 +158,24 @@ struct JSONReader {
     private mutating func number() -> JSONFlattener.Value? {
         let start = i
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < bytes.count, isDigit(bytes[i]) else { return nil }
-        if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < bytes.count, isDigit(bytes[i]) { i += 1 } }
+        guard i < bytes.count, ByteClass.isDigit(bytes[i]) else { return nil }
+        if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while i < bytes.count, ByteClass.isDigit(bytes[i]) { i += 1 } }
         var integral = true
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             integral = false
             i += 1
-            guard i < bytes.count, isDigit(bytes[i]) else { return nil }
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            guard i < bytes.count, ByteClass.isDigit(bytes[i]) else { return nil }
+            while i < bytes.count, ByteClass.isDigit(bytes[i]) { i += 1 }
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
             integral = false
             i += 1
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < bytes.count, isDigit(bytes[i]) else { return nil }
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            guard i < bytes.count, ByteClass.isDigit(bytes[i]) else { return nil }
+            while i < bytes.count, ByteClass.isDigit(bytes[i]) { i += 1 }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if integral, let value = Int64(text) { return .int(value) }
         return Double(text).map { .double($0) }
     }
-
-    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }

@@ -33,7 +33,7 @@ enum QueryIPKey {
         parts.reserveCapacity(4)
         var value = 0, digits = 0
         for byte in text.utf8 {
-            if byte >= 0x30 && byte <= 0x39 {
+            if ByteClass.isDigit(byte) {
                 if digits > 0 && value == 0 { return nil }
                 value = value * 10 + Int(byte - 0x30)
                 digits += 1

@@ -75,11 +75,11 @@ enum Unicode61Tokens {
                 var length = 0
                 for byte in bytes {
                     if byte == 0 { break }
-                    let isDigit = byte >= 0x30 && byte <= 0x39
-                    let isUpper = byte >= 0x41 && byte <= 0x5A
-                    let isLower = byte >= 0x61 && byte <= 0x7A
-                    if isDigit || isUpper || isLower {
-                        token[length] = isUpper ? byte + 0x20 : byte
+                    if ByteClass.isAlpha(byte) {
+                        token[length] = byte | 0x20 // lower case
+                        length += 1
+                    } else if ByteClass.isDigit(byte) {
+                        token[length] = byte
                         length += 1
                     } else if length > 0 {
                         body(UnsafeBufferPointer(rebasing: token[..<length]))

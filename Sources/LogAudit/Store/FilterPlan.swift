@@ -24,11 +24,7 @@ struct FilterPlan: Sendable {
             match.set.formIntersection(OffsetSet(first: Int(max(0, limit - bucket.firstSeq + 1))))
         }
         if !bucket.covers(from: filter.from, to: filter.to) {
-            var window = OffsetSet()
-            for (position, time) in try source.times().enumerated() where time >= filter.from && time <= filter.to {
-                window.insert(position)
-            }
-            match.set.formIntersection(window)
+            match.set.formIntersection(OffsetSet(times: try source.times()) { $0 >= filter.from && $0 <= filter.to })
         }
         if case .only(let unit) = filter.units {
             match.set.formIntersection(try source.positions(of: IndexTerm(kind: .column, name: "unit_id", value: String(unit))))

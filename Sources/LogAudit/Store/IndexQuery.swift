@@ -145,11 +145,7 @@ struct IndexQuery: Sendable {
                 return try Self.words(phrase, source)
             case .time(let low, let high):
                 if times == nil { times = try source.times() }
-                var set = OffsetSet()
-                for (position, time) in times!.enumerated()
-                where (low.map { time >= $0 } ?? true) && (high.map { time < $0 } ?? true) {
-                    set.insert(position)
-                }
+                let set = OffsetSet(times: times!) { time in (low.map { time >= $0 } ?? true) && (high.map { time < $0 } ?? true) }
                 return IndexMatch(set: set, exact: true)
             }
         }

@@ -16,6 +16,12 @@ struct OffsetSet: Sendable, Equatable {
         if count % 64 != 0 { words[whole] = (1 << UInt64(count % 64)) - 1 }
     }
 
+    /// The positions whose time (times in position order) passes `test`.
+    init(times: [Int64], where test: (Int64) -> Bool) {
+        self.init()
+        for (position, time) in times.enumerated() where test(time) { insert(position) }
+    }
+
     init(_ offsets: some Sequence<Int>) {
         self.init()
         for offset in offsets { insert(offset) }

@@ -74,8 +74,6 @@ extension Partition {
         try database.writeWithoutTransaction { db in try storeIndexes(includingOpen: includingOpen, db) }
     }
 
-    func storeFullIndexes() throws { try storeIndexes(includingOpen: false) }
-
     private func storeIndexes(includingOpen: Bool, _ db: Database) throws {
         let ready = openIndexes.withLock { indexes in
             indexes.unstored.values.filter { (includingOpen || $0.isFull) && $0.eventCount > 0 }

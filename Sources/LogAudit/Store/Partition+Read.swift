@@ -34,9 +34,9 @@ extension Partition {
                                 _ body: @escaping @Sendable (any BucketTermSource) throws -> T) async throws -> T {
         await indexer.catchUp(to: chain.count)
         return try await database.read { db in
-            let indexed = try Bool.fetchOne(db, sql: "SELECT indexed FROM bucket WHERE id = ?", arguments: [bucket.id]) ?? false
-            if indexed {
-                let last = try Int64.fetchOne(db, sql: "SELECT last_seq FROM bucket WHERE id = ?", arguments: [bucket.id]) ?? bucket.lastSeq
+            let row = try Row.fetchOne(db, sql: "SELECT indexed, last_seq FROM bucket WHERE id = ?", arguments: [bucket.id])
+            if let row, row[0] as Bool {
+                let last: Int64 = row[1]
                 return try body(StoredBucketTerms(db: db, bucket: bucket.id, eventCount: Int(last - PartitionSchema.firstSeq(of: bucket.id) + 1)))
             }
             guard let builder = self.openIndexes.withLock({ $0.builder(for: bucket.id) }) else {

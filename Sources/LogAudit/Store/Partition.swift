@@ -74,7 +74,7 @@ final class Partition: Sendable {
                                   state: State(chain: meta.chain, minTS: meta.minTS, maxTS: meta.maxTS, seal: meta.seal,
                                                compacted: meta.compacted),
                                   openIndexes: MemoryIndexes(unstored: try database.read { try PartitionIndexing.rebuildUnindexed($0) }))
-        if meta.seal == nil { try partition.storeFullIndexes() }
+        if meta.seal == nil { try partition.storeIndexes(includingOpen: false) }
         return partition
     }
 
